@@ -1,0 +1,3 @@
+//! winlint: a linter for Kubernetes Windows-workload scheduling mistakes.
+
+pub mod yaml;

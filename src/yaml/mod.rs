@@ -1,0 +1,13 @@
+//! YAML with positions: split a file into documents, build a small span tree from
+//! saphyr-parser events, resolve scalars the way Kubernetes does, and deserialize
+//! the tree straight into typed models with errors that know where they happened.
+
+mod de;
+mod resolve;
+mod split;
+mod tree;
+
+pub use de::{from_node, DeError, PathSeg};
+pub use resolve::{resolve_plain, Resolved};
+pub use split::split_documents;
+pub use tree::{parse_chunk, Doc, Entry, Limits, Node, ParseError, Scalar, Span, Style, Value};

@@ -1,0 +1,513 @@
+//! A span tree built from saphyr-parser events: every key and value keeps its byte range.
+//! Aliases are expanded under a budget and nesting depth is bounded, so hostile input
+//! gives an error instead of exhausting memory or the stack.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
+
+use super::split::Chunk;
+
+/// A byte range in the file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// How a scalar was written: only plain scalars are resolved to numbers, booleans and null.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Quoted,
+    Block,
+}
+
+#[derive(Clone, Debug)]
+pub struct Scalar<'a> {
+    pub text: Cow<'a, str>,
+    pub style: Style,
+    /// Suffix of a YAML core-schema tag (`!!str` gives `str`); other tags are ignored,
+    /// as Kubernetes' YAML-to-JSON conversion ignores them.
+    pub core_tag: Option<Box<str>>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Value<'a> {
+    Scalar(Scalar<'a>),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<Entry<'a>>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry<'a> {
+    pub key: Node<'a>,
+    pub value: Node<'a>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Node<'a> {
+    pub span: Span,
+    pub value: Value<'a>,
+}
+
+/// One parsed document.
+#[derive(Debug)]
+pub struct Doc<'a> {
+    pub root: Node<'a>,
+    /// Later occurrences of a key already present in the same mapping (the API server keeps
+    /// only the last one).
+    pub duplicate_keys: Vec<(Span, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+    pub at: usize,
+}
+
+/// Resource limits for one chunk.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_alias_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 256,
+            max_alias_nodes: 100_000,
+        }
+    }
+}
+
+impl<'a> Node<'a> {
+    pub fn as_map(&self) -> Option<&[Entry<'a>]> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn as_seq(&self) -> Option<&[Node<'a>]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_scalar(&self) -> Option<&Scalar<'a>> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The text of a scalar node (any style).
+    pub fn as_str(&self) -> Option<&str> {
+        self.as_scalar().map(|s| s.text.as_ref())
+    }
+    /// A plain `null`, `~` or empty scalar.
+    pub fn is_null(&self) -> bool {
+        match &self.value {
+            Value::Scalar(s) => {
+                s.style == Style::Plain
+                    && s.core_tag.is_none()
+                    && matches!(s.text.as_ref(), "" | "~" | "null" | "Null" | "NULL")
+            }
+            _ => false,
+        }
+    }
+    /// The mapping entry for `key` (the last one, as Kubernetes keeps the last duplicate).
+    pub fn entry(&self, key: &str) -> Option<&Entry<'a>> {
+        self.as_map()?
+            .iter()
+            .rev()
+            .find(|e| e.key.as_str() == Some(key))
+    }
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+        self.entry(key).map(|e| &e.value)
+    }
+    /// Follows a path of mapping keys and sequence indexes.
+    pub fn at(&self, path: &[PathKey<'_>]) -> Option<&Node<'a>> {
+        let mut node = self;
+        for seg in path {
+            node = match seg {
+                PathKey::Key(k) => node.get(k)?,
+                PathKey::Index(i) => node.as_seq()?.get(*i)?,
+            };
+        }
+        Some(node)
+    }
+}
+
+/// A step in a lookup path.
+#[derive(Debug, Clone, Copy)]
+pub enum PathKey<'k> {
+    Key(&'k str),
+    Index(usize),
+}
+
+/// Parses one chunk of a file into its documents (usually one). Spans are file offsets.
+pub fn parse_chunk<'a>(chunk: Chunk<'a>, limits: Limits) -> Result<Vec<Doc<'a>>, ParseError> {
+    let offsets = Offsets::new(chunk);
+    let mut b = Builder {
+        limits,
+        offsets,
+        docs: Vec::new(),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+        duplicates: Vec::new(),
+    };
+    for ev in Parser::new_from_str(chunk.text) {
+        let (ev, span) = ev.map_err(|e| ParseError {
+            message: e.info().to_string(),
+            at: b.offsets.byte(e.marker()),
+        })?;
+        let span = Span::new(b.offsets.byte(&span.start), b.offsets.byte(&span.end));
+        b.event(ev, span)?;
+    }
+    Ok(b.docs)
+}
+
+/// Converts saphyr's character indices into file byte offsets.
+struct Offsets {
+    base: usize,
+    /// `None` for ASCII chunks, where a character index is a byte index.
+    char_to_byte: Option<Vec<usize>>,
+}
+
+impl Offsets {
+    fn new(chunk: Chunk<'_>) -> Offsets {
+        let char_to_byte = (!chunk.text.is_ascii()).then(|| {
+            let mut v: Vec<usize> = chunk.text.char_indices().map(|(i, _)| i).collect();
+            v.push(chunk.text.len());
+            v
+        });
+        Offsets {
+            base: chunk.offset,
+            char_to_byte,
+        }
+    }
+    fn byte(&self, m: &Marker) -> usize {
+        let i = m.index();
+        let local = match &self.char_to_byte {
+            None => i,
+            Some(v) => v.get(i).copied().unwrap_or_else(|| v.last().copied().unwrap_or(0)),
+        };
+        self.base + local
+    }
+}
+
+enum Frame<'a> {
+    Seq {
+        items: Vec<Node<'a>>,
+        start: usize,
+        anchor: usize,
+    },
+    Map {
+        entries: Vec<Entry<'a>>,
+        key: Option<Node<'a>>,
+        start: usize,
+        anchor: usize,
+    },
+}
+
+struct Builder<'a> {
+    limits: Limits,
+    offsets: Offsets,
+    docs: Vec<Doc<'a>>,
+    stack: Vec<Frame<'a>>,
+    anchors: HashMap<usize, Node<'a>>,
+    alias_nodes: usize,
+    duplicates: Vec<(Span, String)>,
+}
+
+impl<'a> Builder<'a> {
+    fn event(&mut self, ev: Event<'a>, span: Span) -> Result<(), ParseError> {
+        match ev {
+            Event::Scalar(text, style, anchor, tag) => {
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
+                    _ => Style::Block,
+                };
+                let core_tag = tag
+                    .filter(|t| t.is_yaml_core_schema())
+                    .map(|t| t.suffix.clone().into_boxed_str());
+                let node = Node {
+                    span,
+                    value: Value::Scalar(Scalar {
+                        text,
+                        style,
+                        core_tag,
+                    }),
+                };
+                self.push(node, anchor, span)
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _)
+                if self.stack.len() >= self.limits.max_depth =>
+            {
+                let _ = anchor;
+                Err(ParseError {
+                    message: format!(
+                        "nesting deeper than {} levels is not supported",
+                        self.limits.max_depth
+                    ),
+                    at: span.start,
+                })
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    start: span.start,
+                    anchor,
+                });
+                Ok(())
+            }
+            Event::MappingStart(anchor, _) => {
+                self.stack.push(Frame::Map {
+                    entries: Vec::new(),
+                    key: None,
+                    start: span.start,
+                    anchor,
+                });
+                Ok(())
+            }
+            Event::SequenceEnd => match self.stack.pop() {
+                Some(Frame::Seq {
+                    items,
+                    start,
+                    anchor,
+                }) => {
+                    let end = items.last().map_or(span.end, |n| n.span.end.max(span.end));
+                    let node = Node {
+                        span: Span::new(start, end.max(start)),
+                        value: Value::Seq(items),
+                    };
+                    self.push(node, anchor, span)
+                }
+                _ => Err(unbalanced(span)),
+            },
+            Event::MappingEnd => match self.stack.pop() {
+                Some(Frame::Map {
+                    entries,
+                    start,
+                    anchor,
+                    ..
+                }) => {
+                    let entries = self.merge_keys(entries);
+                    self.find_duplicates(&entries);
+                    let end = entries
+                        .last()
+                        .map_or(span.end, |e| e.value.span.end.max(span.end));
+                    let node = Node {
+                        span: Span::new(start, end.max(start)),
+                        value: Value::Map(entries),
+                    };
+                    self.push(node, anchor, span)
+                }
+                _ => Err(unbalanced(span)),
+            },
+            Event::Alias(id) => {
+                let node = self.anchors.get(&id).cloned().ok_or(ParseError {
+                    message: "alias to an unknown anchor".into(),
+                    at: span.start,
+                })?;
+                self.alias_nodes += count_nodes(&node);
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(ParseError {
+                        message: format!(
+                            "aliases expand to more than {} nodes (alias bomb?)",
+                            self.limits.max_alias_nodes
+                        ),
+                        at: span.start,
+                    });
+                }
+                self.push(node, 0, span)
+            }
+            Event::DocumentEnd => {
+                self.anchors.clear();
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn push(&mut self, node: Node<'a>, anchor: usize, _span: Span) -> Result<(), ParseError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(Doc {
+                root: node,
+                duplicate_keys: std::mem::take(&mut self.duplicates),
+            }),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => entries.push(Entry { key: k, value: node }),
+            },
+        }
+        Ok(())
+    }
+
+    /// YAML merge keys (`<<: *base`), which Kubernetes' YAML decoder honours: entries of the
+    /// merged mappings are added unless the mapping already has the key; earlier sources win.
+    fn merge_keys(&mut self, entries: Vec<Entry<'a>>) -> Vec<Entry<'a>> {
+        let is_merge = |e: &Entry<'_>| {
+            matches!(&e.key.value, Value::Scalar(s) if s.style == Style::Plain && s.text == "<<")
+        };
+        if !entries.iter().any(is_merge) {
+            return entries;
+        }
+        let (merges, mut own): (Vec<_>, Vec<_>) = entries.into_iter().partition(is_merge);
+        for m in merges {
+            let sources: Vec<Node<'a>> = match m.value.value {
+                Value::Map(_) => vec![m.value],
+                Value::Seq(items) => items,
+                _ => Vec::new(),
+            };
+            for src in sources {
+                if let Value::Map(src_entries) = src.value {
+                    for e in src_entries {
+                        let k = e.key.as_str().map(str::to_owned);
+                        if k.is_some() && !own.iter().any(|o| o.key.as_str() == k.as_deref()) {
+                            own.push(e);
+                        }
+                    }
+                }
+            }
+        }
+        own
+    }
+
+    fn find_duplicates(&mut self, entries: &[Entry<'a>]) {
+        if entries.len() < 2 {
+            return;
+        }
+        let mut seen: HashMap<&str, ()> = HashMap::with_capacity(entries.len());
+        for e in entries {
+            if let Some(k) = e.key.as_str() {
+                if seen.insert(k, ()).is_some() {
+                    self.duplicates.push((e.key.span, k.to_string()));
+                }
+            }
+        }
+    }
+}
+
+fn unbalanced(span: Span) -> ParseError {
+    ParseError {
+        message: "unbalanced collection events".into(),
+        at: span.start,
+    }
+}
+
+fn count_nodes(n: &Node<'_>) -> usize {
+    match &n.value {
+        Value::Scalar(_) => 1,
+        Value::Seq(v) => 1 + v.iter().map(count_nodes).sum::<usize>(),
+        Value::Map(m) => {
+            1 + m
+                .iter()
+                .map(|e| count_nodes(&e.key) + count_nodes(&e.value))
+                .sum::<usize>()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::split_documents;
+
+    fn parse(s: &str) -> Result<Vec<Doc<'_>>, ParseError> {
+        let mut out = Vec::new();
+        for c in split_documents(s) {
+            out.extend(parse_chunk(c, Limits::default())?);
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn spans_are_file_byte_offsets() {
+        let s = "a: 1\n---\nname: ü日本\nspec:\n  os: windows\n";
+        let docs = parse(s).expect("parses");
+        assert_eq!(docs.len(), 2);
+        let root = &docs[1].root;
+        let name = root.get("name").expect("name");
+        assert_eq!(&s[name.span.start..name.span.end], "ü日本");
+        let os = root.get("spec").and_then(|n| n.get("os")).expect("os");
+        assert_eq!(&s[os.span.start..os.span.end], "windows");
+        let key = &root.entry("spec").expect("spec").key;
+        assert_eq!(&s[key.span.start..key.span.end], "spec");
+    }
+
+    #[test]
+    fn merge_keys_and_aliases() {
+        let s = "base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n";
+        let docs = parse(s).expect("parses");
+        let m = docs[0].root.get("m").expect("m");
+        assert_eq!(m.get("x").and_then(Node::as_str), Some("1"));
+        assert_eq!(m.get("y").and_then(Node::as_str), Some("3"));
+        assert_eq!(m.as_map().map(|e| e.len()), Some(2));
+    }
+
+    #[test]
+    fn duplicate_keys_are_recorded() {
+        let docs = parse("a: 1\nb: 2\na: 3\n").expect("parses");
+        assert_eq!(docs[0].duplicate_keys.len(), 1);
+        assert_eq!(docs[0].duplicate_keys[0].1, "a");
+        assert_eq!(docs[0].root.get("a").and_then(Node::as_str), Some("3"));
+    }
+
+    #[test]
+    fn alias_bomb_is_stopped() {
+        let mut s = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..8 {
+            let prev = (b'a' + i) as char;
+            let next = (b'a' + i + 1) as char;
+            s.push_str(&format!("{next}: &{next} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let err = parse(&s).expect_err("bomb");
+        assert!(err.message.contains("alias"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let s = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(parse(&s).is_err());
+        let mut s = String::new();
+        for i in 0..2000 {
+            s.push_str(&" ".repeat(i));
+            s.push_str("k:\n");
+        }
+        assert!(parse(&s).is_err());
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let s = "a: 1\nb: [1, 2\n";
+        let err = parse(s).expect_err("unclosed");
+        assert!(err.at <= s.len());
+    }
+
+    #[test]
+    fn comment_only_and_empty() {
+        assert_eq!(parse("# just a comment\n").expect("ok").len(), 0);
+        assert_eq!(parse("").expect("ok").len(), 0);
+    }
+}
