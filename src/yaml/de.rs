@@ -75,7 +75,16 @@ impl de::Error for DeError {
 
 /// Deserializes `T` from a node.
 pub fn from_node<'de, T: de::Deserialize<'de>>(node: &Node<'_>) -> Result<T, DeError> {
-    T::deserialize(NodeDe { node })
+    T::deserialize(NodeDe { node, skip: &[] })
+}
+
+/// Deserializes a Kubernetes object, leaving out `apiVersion` and `kind`: they were matched
+/// already, and older group versions of a kind are decoded with the current model.
+pub fn from_object_node<'de, T: de::Deserialize<'de>>(node: &Node<'_>) -> Result<T, DeError> {
+    T::deserialize(NodeDe {
+        node,
+        skip: &["apiVersion", "kind"],
+    })
 }
 
 /// What a scalar becomes after Kubernetes' YAML-to-JSON step.
@@ -93,6 +102,8 @@ fn scalar_value(node: &Node<'_>) -> Resolved {
 
 struct NodeDe<'n, 'a> {
     node: &'n Node<'a>,
+    /// Top-level keys to leave out (only for the root of an object).
+    skip: &'static [&'static str],
 }
 
 impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
@@ -108,9 +119,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
                 Resolved::UInt(u) => v.visit_u64(u),
                 // Go's JSON encoder writes an integral float64 as an integer, so `1.0` fits
                 // an integer field after kubectl's conversion.
-                Resolved::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
-                    v.visit_i64(f as i64)
-                }
+                Resolved::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => v.visit_i64(f as i64),
                 Resolved::Float(f) => v.visit_f64(f),
                 Resolved::Str => v.visit_str(&s.text),
             },
@@ -121,6 +130,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
             Value::Map(entries) => v.visit_map(MapDe {
                 entries: entries.iter(),
                 pending: None,
+                skip: self.skip,
             }),
         };
         r.map_err(|e| e.at(span))
@@ -155,7 +165,8 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
         let span = self.node.span;
         match &self.node.value {
             Value::Scalar(s) => {
-                let d: de::value::StrDeserializer<'_, DeError> = s.text.as_ref().into_deserializer();
+                let d: de::value::StrDeserializer<'_, DeError> =
+                    s.text.as_ref().into_deserializer();
                 v.visit_enum(d).map_err(|e| e.at(span))
             }
             _ => Err(<DeError as de::Error>::custom("expected a string").at(span)),
@@ -189,7 +200,7 @@ impl<'de> de::SeqAccess<'de> for SeqDe<'_, '_> {
         };
         let i = self.index;
         self.index += 1;
-        seed.deserialize(NodeDe { node })
+        seed.deserialize(NodeDe { node, skip: &[] })
             .map(Some)
             .map_err(|e| e.at(node.span).within(PathSeg::Index(i)))
     }
@@ -202,13 +213,21 @@ impl<'de> de::SeqAccess<'de> for SeqDe<'_, '_> {
 struct MapDe<'n, 'a> {
     entries: std::slice::Iter<'n, super::tree::Entry<'a>>,
     pending: Option<(&'n Node<'a>, String)>,
+    skip: &'static [&'static str],
 }
 
 impl<'de> de::MapAccess<'de> for MapDe<'_, '_> {
     type Error = DeError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
-        let Some(entry) = self.entries.next() else {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
+        let skip = self.skip;
+        let Some(entry) = self
+            .entries
+            .find(|e| !skip.iter().any(|k| e.key.as_str() == Some(k)))
+        else {
             return Ok(None);
         };
         let key = key_string(&entry.key)?;
@@ -223,7 +242,7 @@ impl<'de> de::MapAccess<'de> for MapDe<'_, '_> {
         let Some((node, key)) = self.pending.take() else {
             return Err(de::Error::custom("value requested before key"));
         };
-        seed.deserialize(NodeDe { node })
+        seed.deserialize(NodeDe { node, skip: &[] })
             .map_err(|e| e.at(node.span).within(PathSeg::Key(key)))
     }
 
@@ -236,7 +255,10 @@ impl<'de> de::MapAccess<'de> for MapDe<'_, '_> {
 /// `true`, `420` for `0644`, `null`).
 pub(crate) fn key_string(key: &Node<'_>) -> Result<String, DeError> {
     let Value::Scalar(s) = &key.value else {
-        return Err(<DeError as de::Error>::custom("mapping keys must be strings, not collections").at(key.span));
+        return Err(<DeError as de::Error>::custom(
+            "mapping keys must be strings, not collections",
+        )
+        .at(key.span));
     };
     Ok(match scalar_value(key) {
         Resolved::Str => s.text.to_string(),
@@ -278,7 +300,11 @@ mod tests {
         assert_eq!(err.path_string(), "spec.containers[0].env[0].value");
         let span = err.span.expect("span");
         assert_eq!(&s[span.start..span.end], "8080");
-        assert!(err.message.contains("invalid type: integer `8080`"), "{}", err.message);
+        assert!(
+            err.message.contains("invalid type: integer `8080`"),
+            "{}",
+            err.message
+        );
 
         let ok = pod(&s.replace("8080", "\"8080\"")).expect("quoted is fine");
         let mode = ok.spec.expect("spec").volumes.expect("volumes")[0]

@@ -205,7 +205,10 @@ impl Offsets {
         let i = m.index();
         let local = match &self.char_to_byte {
             None => i,
-            Some(v) => v.get(i).copied().unwrap_or_else(|| v.last().copied().unwrap_or(0)),
+            Some(v) => v
+                .get(i)
+                .copied()
+                .unwrap_or_else(|| v.last().copied().unwrap_or(0)),
         };
         self.base + local
     }
@@ -358,7 +361,10 @@ impl<'a> Builder<'a> {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 None => *key = Some(node),
-                Some(k) => entries.push(Entry { key: k, value: node }),
+                Some(k) => entries.push(Entry {
+                    key: k,
+                    value: node,
+                }),
             },
         }
         Ok(())
@@ -367,9 +373,7 @@ impl<'a> Builder<'a> {
     /// YAML merge keys (`<<: *base`), which Kubernetes' YAML decoder honours: entries of the
     /// merged mappings are added unless the mapping already has the key; earlier sources win.
     fn merge_keys(&mut self, entries: Vec<Entry<'a>>) -> Vec<Entry<'a>> {
-        let is_merge = |e: &Entry<'_>| {
-            matches!(&e.key.value, Value::Scalar(s) if s.style == Style::Plain && s.text == "<<")
-        };
+        let is_merge = |e: &Entry<'_>| matches!(&e.key.value, Value::Scalar(s) if s.style == Style::Plain && s.text == "<<");
         if !entries.iter().any(is_merge) {
             return entries;
         }
