@@ -1,4 +1,21 @@
 //! winlint: a linter for Kubernetes Windows-workload scheduling mistakes.
+//!
+//! Pipeline: `walk` finds files, `lint` parses each with positions (`yaml`), decodes typed
+//! models (`model`) and runs the `rules`; `output` renders the findings in input order.
 
+pub mod app;
+pub mod cli;
+pub mod cluster;
+pub mod config;
+pub mod error;
+pub mod finding;
+pub mod images;
+pub mod intent;
+pub mod lint;
 pub mod model;
+pub mod output;
+pub mod placement;
+pub mod rules;
+pub mod scheduling;
+pub mod walk;
 pub mod yaml;

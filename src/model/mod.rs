@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::yaml::{DeError, Node};
 
-pub use schema::{unknown_fields, UnknownField};
+pub use schema::{unknown_fields, Suggestion, UnknownField};
 pub use workload::{ContainerRef, Workload};
 
 /// apiVersion, kind, name and namespace of an object, for findings and output.
@@ -222,15 +222,18 @@ impl<'d, 'a> Candidate<'d, 'a> {
     }
 }
 
-impl Object<'_, '_> {
-    /// Fields the typed model does not know (typos, fields one level off).
+impl Candidate<'_, '_> {
+    /// Fields the typed model does not know (typos, fields one level off). Works on the
+    /// tree, so it reports even when typed decoding fails elsewhere.
     pub fn unknown_fields(&self) -> Vec<UnknownField> {
         match kind_def(&self.id.api_version, &self.id.kind) {
             Some(def) => unknown_fields(def.kind, def.schema, self.node),
             None => Vec::new(),
         }
     }
+}
 
+impl Object<'_, '_> {
     /// The pod template (or pod spec) this object carries, if any.
     pub fn workload(&self) -> Option<Workload<'_>> {
         Workload::of(self)

@@ -171,10 +171,13 @@ pub fn parse_chunk<'a>(chunk: Chunk<'a>, limits: Limits) -> Result<Vec<Doc<'a>>,
         alias_nodes: 0,
         duplicates: Vec::new(),
     };
+    // An error found at the end of the chunk (an unclosed bracket) belongs to the last
+    // written character, not to the next document's `---`.
+    let last = chunk.offset + chunk.text.trim_end().len().saturating_sub(1);
     for ev in Parser::new_from_str(chunk.text) {
         let (ev, span) = ev.map_err(|e| ParseError {
             message: e.info().to_string(),
-            at: b.offsets.byte(e.marker()),
+            at: b.offsets.byte(e.marker()).min(last.max(chunk.offset)),
         })?;
         let span = Span::new(b.offsets.byte(&span.start), b.offsets.byte(&span.end));
         b.event(ev, span)?;

@@ -1,0 +1,219 @@
+//! The command: load config, find inputs, lint them in parallel, render in input order,
+//! and choose the exit code (0 clean, 1 findings at or above `--fail-on`, 2 tool error).
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use rayon::prelude::*;
+
+use crate::cli::{Args, Color, FailOn, Format};
+use crate::config;
+use crate::error::Error;
+use crate::finding::Severity;
+use crate::images::Classifier;
+use crate::lint::{lint_bytes, FileReport};
+use crate::output::{self, HumanStyle, Summary};
+use crate::rules::{self, Context};
+use crate::walk::{self, Input};
+
+pub const EXIT_CLEAN: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+/// Runs winlint with parsed arguments; `stdout` receives the report.
+pub fn run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    match try_run(args, stdout) {
+        Ok(code) => code,
+        Err(RunError::Tool(e)) => {
+            let mut buf = String::new();
+            let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+                .with_width(100);
+            if handler.render_report(&mut buf, &e).is_err() {
+                buf = format!("error: {e}\n");
+            }
+            let _ = stderr.write_all(buf.as_bytes());
+            EXIT_ERROR
+        }
+        // `winlint . | head`: the reader went away; stop quietly.
+        Err(RunError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_CLEAN,
+        Err(RunError::Io(e)) => {
+            let _ = writeln!(stderr, "error: cannot write output: {e}");
+            EXIT_ERROR
+        }
+    }
+}
+
+enum RunError {
+    Tool(Error),
+    Io(io::Error),
+}
+
+impl From<Error> for RunError {
+    fn from(e: Error) -> Self {
+        RunError::Tool(e)
+    }
+}
+impl From<io::Error> for RunError {
+    fn from(e: io::Error) -> Self {
+        RunError::Io(e)
+    }
+}
+
+fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Error::Usage(format!("cannot read the current directory: {e}")))?;
+    let config = config::load(args.config.as_deref(), &cwd)?;
+    let inputs = walk::discover(&args.paths, &args.stdin_filename)?;
+    let stdin = if inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
+        let mut buf = Vec::new();
+        io::stdin().read_to_end(&mut buf).map_err(Error::Stdin)?;
+        Some(buf)
+    } else {
+        None
+    };
+    let images = Classifier::default();
+    let cx = Context {
+        cluster: &config.cluster,
+        images: &images,
+    };
+    let jobs = args.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        // Deep but legal documents recurse through serde; give workers room.
+        .stack_size(16 << 20)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {jobs} worker threads: {e}")))?;
+    let progress = Progress::new(inputs.len());
+    let reports: Vec<FileReport> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|input| {
+                let r = lint_input(input, stdin.as_deref(), &cx);
+                progress.tick();
+                r
+            })
+            .collect()
+    });
+    progress.finish();
+
+    let summary = Summary::of(&reports);
+    let mut out = io::BufWriter::new(stdout);
+    match args.format {
+        Format::Human => {
+            let color = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+            let width = std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(100);
+            output::write_human(&mut out, &reports, HumanStyle { color, width })?;
+            if !args.quiet {
+                writeln!(out, "{}", summary.line())?;
+            }
+        }
+        Format::Concise => {
+            output::write_concise(&mut out, &reports)?;
+            if !args.quiet {
+                writeln!(out, "{}", summary.line())?;
+            }
+        }
+        Format::Json => output::write_json(&mut out, &reports, &summary)?,
+    }
+    out.flush()?;
+    Ok(exit_code(&reports, args.fail_on))
+}
+
+fn lint_input(input: &Input, stdin: Option<&[u8]>, cx: &Context<'_>) -> FileReport {
+    match input {
+        Input::Stdin { display } => {
+            lint_bytes(display.clone(), stdin.unwrap_or_default().to_vec(), cx)
+        }
+        Input::File { display, path } => match std::fs::read(path) {
+            Ok(bytes) => lint_bytes(display.clone(), bytes, cx),
+            Err(e) => unreadable(display, rules::io_error_diagnostic(&e)),
+        },
+        Input::Unreadable { display, message } => {
+            let e = io::Error::other(message.clone());
+            unreadable(display, rules::io_error_diagnostic(&e))
+        }
+    }
+}
+
+fn unreadable(display: &str, finding: crate::finding::Finding) -> FileReport {
+    FileReport {
+        path: display.to_owned(),
+        source: crate::finding::SourceText::new(String::new()),
+        findings: vec![finding],
+        counts: crate::lint::Counts {
+            files: 1,
+            ..Default::default()
+        },
+    }
+}
+
+fn exit_code(reports: &[FileReport], fail_on: FailOn) -> i32 {
+    let threshold = match fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+        FailOn::Never => return EXIT_CLEAN,
+    };
+    let failing = reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| f.severity >= threshold);
+    if failing {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// A progress bar on stderr for runs longer than a second, only on a terminal and not in CI.
+struct Progress {
+    bar: Option<ProgressBar>,
+    start: Instant,
+    shown: AtomicBool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        let enabled = io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        let bar = enabled.then(|| {
+            let b = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
+            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files") {
+                b.set_style(style);
+            }
+            b
+        });
+        Progress {
+            bar,
+            start: Instant::now(),
+            shown: AtomicBool::new(false),
+        }
+    }
+    fn tick(&self) {
+        if let Some(b) = &self.bar {
+            b.inc(1);
+            if self.start.elapsed() > Duration::from_secs(1)
+                && !self.shown.swap(true, Ordering::Relaxed)
+            {
+                b.set_draw_target(ProgressDrawTarget::stderr());
+            }
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}

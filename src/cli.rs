@@ -1,0 +1,67 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// miette's graphical report with source snippets
+    Human,
+    /// one line per finding: path:line:col: severity[rule] message
+    Concise,
+    /// the stable JSON contract (version 1)
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Lint Kubernetes manifests for Windows-workload scheduling mistakes.
+#[derive(Debug, Parser)]
+#[command(name = "winlint", version, about)]
+pub struct Args {
+    /// Files and directories to lint; `-` reads one stream from standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Configuration file (default: .winlint.yaml in the current directory or above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Exit with 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// When to use colour (NO_COLOR also turns it off).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    /// Do not print the summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Name to show for standard input.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: String,
+}

@@ -1,0 +1,239 @@
+//! `.winlint.yaml`: found in the current directory or above (up to the repository root),
+//! or named with `--config`. Parsed with the same positioned YAML as manifests, so every
+//! mistake points at its line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use k8s_openapi::api::core::v1::Taint;
+use miette::NamedSource;
+use serde::Deserialize;
+
+use crate::cluster::{Cluster, ClusterSource, NodePool};
+use crate::error::Error;
+use crate::yaml::{from_node, parse_chunk, split_documents, Limits};
+
+pub const FILE_NAME: &str = ".winlint.yaml";
+
+/// The effective configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub cluster: Cluster,
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawConfig {
+    #[serde(default)]
+    cluster: Option<RawCluster>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawCluster {
+    node_pools: Vec<RawPool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawPool {
+    name: String,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+    #[serde(default)]
+    taints: Vec<RawTaint>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaint {
+    key: String,
+    #[serde(default)]
+    value: Option<String>,
+    effect: Effect,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+enum Effect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+impl Effect {
+    fn as_str(self) -> &'static str {
+        match self {
+            Effect::NoSchedule => "NoSchedule",
+            Effect::PreferNoSchedule => "PreferNoSchedule",
+            Effect::NoExecute => "NoExecute",
+        }
+    }
+}
+
+/// Finds `.winlint.yaml` from `start` upwards, stopping at the repository root (a folder
+/// with `.git`) or the filesystem root.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if d.join(".git").exists() {
+            return None;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Loads the explicit config, or the discovered one, or the defaults.
+pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Error> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => match discover(cwd) {
+            Some(p) => p,
+            None => return Ok(Config::default()),
+        },
+    };
+    let shown = path.to_string_lossy().replace('\\', "/");
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::ConfigRead {
+        path: shown.clone(),
+        source,
+    })?;
+    parse(&shown, &text).map(|mut c| {
+        if c.cluster.source != ClusterSource::Default {
+            c.cluster.source = ClusterSource::Config(path.clone());
+        }
+        c.path = Some(path);
+        c
+    })
+}
+
+/// Parses config text; `name` is used in errors.
+pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
+    let err =
+        |at: usize, len: usize, message: String, label: &str, help: Option<String>| Error::Config {
+            path: name.to_owned(),
+            message,
+            src: NamedSource::new(name, text.to_owned()),
+            span: (at, len).into(),
+            label: label.to_owned(),
+            help,
+        };
+    let mut roots = Vec::new();
+    for chunk in split_documents(text) {
+        let docs = parse_chunk(chunk, Limits::default()).map_err(|e| {
+            err(
+                e.at,
+                0,
+                format!("invalid YAML: {}", e.message),
+                "here",
+                None,
+            )
+        })?;
+        roots.extend(docs.into_iter().filter(|d| !d.root.is_null()));
+    }
+    if roots.len() > 1 {
+        return Err(err(
+            roots[1].root.span.start,
+            0,
+            "a config file holds one YAML document".into(),
+            "second document",
+            None,
+        ));
+    }
+    let raw: RawConfig = match roots.first() {
+        None => RawConfig::default(),
+        Some(doc) => from_node(&doc.root).map_err(|e| {
+            let span = e.span.unwrap_or_default();
+            let path = e.path_string();
+            let message = if path.is_empty() {
+                e.message.clone()
+            } else {
+                format!("`{path}`: {}", e.message)
+            };
+            err(span.start, span.len(), message, "here", Some(config_help()))
+        })?,
+    };
+    let mut config = Config::default();
+    if let Some(c) = raw.cluster {
+        if c.node_pools.is_empty() {
+            return Err(err(
+                0,
+                0,
+                "`cluster.nodePools` is empty".into(),
+                "here",
+                Some(config_help()),
+            ));
+        }
+        config.cluster = Cluster {
+            pools: c
+                .node_pools
+                .into_iter()
+                .map(|p| NodePool {
+                    name: p.name,
+                    labels: p.labels,
+                    taints: p
+                        .taints
+                        .into_iter()
+                        .map(|t| Taint {
+                            key: t.key,
+                            value: t.value,
+                            effect: t.effect.as_str().to_owned(),
+                            ..Default::default()
+                        })
+                        .collect(),
+                    closed_world: false,
+                })
+                .collect(),
+            source: ClusterSource::Config(PathBuf::from(name)),
+        };
+    }
+    Ok(config)
+}
+
+fn config_help() -> String {
+    "expected shape:\ncluster:\n  nodePools:\n  - name: windows-2022\n    labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: \"10.0.20348\"}\n    taints: [{key: os, value: windows, effect: NoSchedule}]".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pools_replace_the_default() {
+        let c = parse(
+            "c.yaml",
+            "cluster:\n  nodePools:\n  - name: lin\n    labels: {kubernetes.io/os: linux}\n  - name: win\n    labels: {kubernetes.io/os: windows}\n    taints: [{key: os, value: windows, effect: NoSchedule}]\n",
+        )
+        .expect("valid");
+        assert_eq!(c.cluster.pools.len(), 2);
+        assert_eq!(c.cluster.pools[1].taints[0].effect, "NoSchedule");
+        assert!(!c.cluster.is_default());
+    }
+
+    #[test]
+    fn unknown_key_points_at_its_line() {
+        let text = "cluster:\n  nodepools: []\n";
+        let Err(Error::Config { message, span, .. }) = parse("c.yaml", text) else {
+            panic!("expected a config error")
+        };
+        assert!(message.contains("unknown field `nodepools`"), "{message}");
+        assert_eq!(
+            &text[span.offset()..span.offset() + span.len()],
+            "nodepools"
+        );
+    }
+
+    #[test]
+    fn bad_effect_is_an_error() {
+        let text = "cluster:\n  nodePools:\n  - name: w\n    taints: [{key: os, value: windows, effect: NoScheduled}]\n";
+        let Err(Error::Config { message, .. }) = parse("c.yaml", text) else {
+            panic!("expected a config error")
+        };
+        assert!(message.contains("NoScheduled"), "{message}");
+    }
+}

@@ -1,0 +1,44 @@
+//! Tool errors (bad flags, bad config, missing paths): these stop the run with exit code 2.
+//! Problems inside scanned files are findings instead.
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum Error {
+    #[error("path `{0}` does not exist")]
+    #[diagnostic(
+        code(usage),
+        help("check the path; winlint takes files and directories")
+    )]
+    PathNotFound(String),
+
+    #[error("cannot read config file `{path}`: {source}")]
+    #[diagnostic(code(config))]
+    ConfigRead {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("invalid config `{path}`: {message}")]
+    #[diagnostic(code(config))]
+    Config {
+        path: String,
+        message: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("cannot read standard input: {0}")]
+    #[diagnostic(code(usage))]
+    Stdin(std::io::Error),
+
+    #[error("{0}")]
+    #[diagnostic(code(usage))]
+    Usage(String),
+}

@@ -1,0 +1,82 @@
+//! The rule registry. A rule is a unit struct in its own file with a doc in `rules/`;
+//! the Rust side owns identity (name, category, default severity), the Markdown owns
+//! the prose and the examples, which tests run.
+
+mod duplicate_key;
+mod invalid_resource;
+mod invalid_yaml;
+mod io_error;
+mod unknown_field;
+mod windows_workload_may_land_on_linux;
+
+pub use duplicate_key::duplicate_key_diagnostic;
+pub use invalid_resource::invalid_resource_diagnostic;
+pub use invalid_yaml::invalid_yaml_diagnostic;
+pub use io_error::io_error_diagnostic;
+pub use unknown_field::unknown_field_diagnostic;
+
+use crate::cluster::Cluster;
+use crate::finding::{Finding, Severity};
+use crate::images::Classifier;
+use crate::model::Workload;
+
+/// Clippy's sense: correctness (surely wrong), suspicious (most likely wrong), pedantic (off
+/// by default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Category {
+    Correctness,
+    Suspicious,
+    Pedantic,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Correctness => "correctness",
+            Category::Suspicious => "suspicious",
+            Category::Pedantic => "pedantic",
+        }
+    }
+}
+
+/// What rules may consult besides the object itself.
+pub struct Context<'c> {
+    pub cluster: &'c Cluster,
+    pub images: &'c Classifier,
+}
+
+pub trait Rule: Sync {
+    /// Kebab-case, naming the flagged pattern; the user-facing contract.
+    fn name(&self) -> &'static str;
+    fn category(&self) -> Category;
+    fn default_severity(&self) -> Severity;
+    /// The rule's Markdown doc (`rules/<name>.md`).
+    fn doc(&self) -> &'static str;
+    /// Checks one pod template. Rules about files or documents (invalid YAML, unknown
+    /// fields) are reported by the pipeline through their diagnostic functions instead.
+    fn check_workload(&self, _w: &Workload<'_>, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+}
+
+/// Every rule, in the order of the README table.
+pub static RULES: &[&dyn Rule] = &[
+    &invalid_yaml::InvalidYaml,
+    &io_error::IoError,
+    &invalid_resource::InvalidResource,
+    &unknown_field::UnknownField,
+    &duplicate_key::DuplicateKey,
+    &windows_workload_may_land_on_linux::WindowsWorkloadMayLandOnLinux,
+];
+
+pub fn find(name: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.name() == name)
+}
+
+/// The one-line summary: the first non-empty line after the doc's title.
+pub fn summary(rule: &dyn Rule) -> &'static str {
+    rule.doc()
+        .lines()
+        .skip(1)
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+}
