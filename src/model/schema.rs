@@ -104,6 +104,11 @@ impl<'n> Walker<'n> {
                 let known = cached(self.kind, self.schema, &self.schema_path);
                 for e in entries {
                     let Some(key) = e.key.as_str() else { continue };
+                    // Strategic-merge-patch directives (`$patch: delete`, `$retainKeys`) in
+                    // kustomize patches are not fields.
+                    if key.starts_with('$') {
+                        continue;
+                    }
                     let step = match known {
                         Known::Struct(_, fields) if fields.contains(&key) => key,
                         Known::Struct(type_name, fields) => {

@@ -80,3 +80,20 @@ pub fn summary(rule: &dyn Rule) -> &'static str {
         .find(|l| !l.is_empty())
         .unwrap_or("")
 }
+
+/// The README's rule table, generated from the registry (a test keeps the README in sync).
+pub fn markdown_table() -> String {
+    let mut s =
+        String::from("| rule | category | default severity | summary |\n|---|---|---|---|\n");
+    for r in RULES {
+        s.push_str(&format!(
+            "| [`{}`](rules/{}.md) | {} | {} | {} |\n",
+            r.name(),
+            r.name(),
+            r.category().as_str(),
+            r.default_severity(),
+            summary(*r)
+        ));
+    }
+    s
+}

@@ -224,9 +224,11 @@ impl<'de> de::MapAccess<'de> for MapDe<'_, '_> {
         seed: K,
     ) -> Result<Option<K::Value>, DeError> {
         let skip = self.skip;
+        // JSON null "has no effect" on a Go value (encoding/json), so `key: ~` is as good as
+        // an absent key to the API server: leave such entries out.
         let Some(entry) = self
             .entries
-            .find(|e| !skip.iter().any(|k| e.key.as_str() == Some(k)))
+            .find(|e| !e.value.is_null() && !skip.iter().any(|k| e.key.as_str() == Some(k)))
         else {
             return Ok(None);
         };

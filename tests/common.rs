@@ -1,0 +1,75 @@
+//! Running the real `winlint` binary from tests.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn command(cwd: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_winlint"));
+    cmd.args(args)
+        .current_dir(cwd)
+        .env("COLUMNS", "100")
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// Runs winlint in the repository root with `args`, feeding `stdin` if given.
+pub fn winlint(args: &[&str], stdin: Option<&str>) -> Run {
+    winlint_in(&root(), args, stdin)
+}
+
+pub fn winlint_in(cwd: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut child = command(cwd, args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("winlint binary starts");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin pipe")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("winlint finishes");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// The shared corpus beside the checkout, which CI has too.
+pub fn corpus() -> PathBuf {
+    root().join("../shared/corpus")
+}
+
+/// A snapshot body: the command, exit code, stdout and stderr.
+pub fn transcript(args: &[&str], run: &Run) -> String {
+    format!(
+        "$ winlint {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        run.code,
+        run.stdout,
+        run.stderr
+    )
+}

@@ -1,0 +1,146 @@
+//! Docs that run: every rule's `yaml bad` examples give at least one finding of that rule and
+//! `yaml good` examples none; the rendered bad examples are snapshotted. Plus invariants over
+//! the registry: names, docs, sections, and the README's rule table.
+
+use winlint::cluster::Cluster;
+use winlint::images::Classifier;
+use winlint::lint::lint_text;
+use winlint::output::{write_human, HumanStyle};
+use winlint::rules::{self, Context, RULES};
+
+/// The fenced blocks of a doc with their info string (`yaml bad`, `yaml good`, ...).
+fn blocks(doc: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in doc.lines() {
+        match (&mut current, line.strip_prefix("```")) {
+            (None, Some(info)) => current = Some((info.trim().to_owned(), String::new())),
+            (Some(_), Some(_)) => out.extend(current.take()),
+            (Some((_, body)), None) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn doc_examples_run() {
+    let cluster = Cluster::default();
+    let images = Classifier::default();
+    let cx = Context {
+        cluster: &cluster,
+        images: &images,
+    };
+    for rule in RULES {
+        let name = rule.name();
+        let mut rendered = Vec::new();
+        let mut bad_count = 0;
+        for (i, (info, body)) in blocks(rule.doc()).into_iter().enumerate() {
+            let kind = match info.as_str() {
+                "yaml bad" => "bad",
+                "yaml good" => "good",
+                _ => continue,
+            };
+            let report = lint_text(format!("{name}.{kind}{i}.yaml"), body, &cx);
+            let hits = report.findings.iter().filter(|f| f.rule == name).count();
+            if kind == "bad" {
+                bad_count += 1;
+                assert!(hits >= 1, "{name}: bad example {i} gives no finding");
+                write_human(
+                    &mut rendered,
+                    std::slice::from_ref(&report),
+                    HumanStyle {
+                        color: false,
+                        width: 100,
+                    },
+                )
+                .expect("render");
+            } else {
+                assert_eq!(
+                    hits, 0,
+                    "{name}: good example {i} gives {:?}",
+                    report.findings
+                );
+            }
+        }
+        if bad_count > 0 {
+            insta::assert_snapshot!(
+                format!("doc-{name}"),
+                String::from_utf8(rendered).expect("utf-8")
+            );
+        } else {
+            assert_eq!(name, "io-error", "{name} has no `yaml bad` example");
+        }
+    }
+}
+
+#[test]
+fn registry_invariants() {
+    let mut names: Vec<&str> = RULES.iter().map(|r| r.name()).collect();
+    for name in &names {
+        assert!(name.len() <= 63, "{name} is too long for an annotation key");
+        assert!(
+            name.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !name.starts_with('-')
+                && !name.ends_with('-'),
+            "{name} is not kebab-case"
+        );
+    }
+    names.sort_unstable();
+    let before = names.len();
+    names.dedup();
+    assert_eq!(before, names.len(), "duplicate rule names");
+
+    for rule in RULES {
+        let doc = rule.doc();
+        let name = rule.name();
+        assert_eq!(
+            doc.lines().next(),
+            Some(format!("# {name}").as_str()),
+            "{name}: title"
+        );
+        assert!(!rules::summary(*rule).is_empty(), "{name}: summary line");
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## References",
+        ] {
+            assert!(doc.contains(section), "{name}: missing `{section}`");
+        }
+        let path = format!("{}/rules/{name}.md", env!("CARGO_MANIFEST_DIR"));
+        let on_disk = std::fs::read_to_string(&path).expect("one doc per rule, named after it");
+        assert_eq!(on_disk, doc, "{path} is the doc compiled in");
+    }
+    let docs = std::fs::read_dir(format!("{}/rules", env!("CARGO_MANIFEST_DIR"))).expect("rules/");
+    for entry in docs {
+        let file = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        let stem = file.trim_end_matches(".md");
+        assert!(
+            rules::find(stem).is_some(),
+            "rules/{file} has no rule in the registry"
+        );
+    }
+}
+
+#[test]
+fn readme_rule_table_matches_the_registry() {
+    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR")))
+        .expect("README");
+    let start =
+        readme.find("<!-- rules:start -->").expect("start marker") + "<!-- rules:start -->".len();
+    let end = readme.find("<!-- rules:end -->").expect("end marker");
+    assert_eq!(
+        readme[start..end].trim(),
+        rules::markdown_table().trim(),
+        "README rule table is stale: paste the output of rules::markdown_table()"
+    );
+}
