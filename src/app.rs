@@ -14,9 +14,11 @@ use crate::config;
 use crate::error::Error;
 use crate::finding::Severity;
 use crate::images::Classifier;
+use crate::inventory::{may_contain_definitions, Inventory};
 use crate::lint::{lint_bytes, FileReport};
 use crate::output::{self, HumanStyle, Summary};
 use crate::rules::{self, Context};
+use crate::settings::check_selector;
 use crate::walk::{self, Input};
 
 pub const EXIT_CLEAN: i32 = 0;
@@ -65,7 +67,20 @@ impl From<io::Error> for RunError {
 fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::Usage(format!("cannot read the current directory: {e}")))?;
-    let config = config::load(args.config.as_deref(), &cwd)?;
+    let mut config = config::load(args.config.as_deref(), &cwd)?;
+    for entry in args.select.iter().chain(&args.ignore) {
+        if let Err(u) = check_selector(entry, false) {
+            let hint = u
+                .suggestion
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            return Err(
+                Error::Usage(format!("unknown rule or category `{}`{hint}", u.entry)).into(),
+            );
+        }
+    }
+    config.rules.select.extend(args.select.iter().cloned());
+    config.rules.ignore.extend(args.ignore.iter().cloned());
     let inputs = walk::discover(&args.paths, &args.stdin_filename)?;
     let stdin = if inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
         let mut buf = Vec::new();
@@ -75,10 +90,6 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
         None
     };
     let images = Classifier::default();
-    let cx = Context {
-        cluster: &config.cluster,
-        images: &images,
-    };
     let jobs = args.jobs.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -86,6 +97,12 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
         .stack_size(16 << 20)
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {jobs} worker threads: {e}")))?;
+    let inventory = pool.install(|| collect_inventory(&inputs, stdin.as_deref()));
+    let cx = Context {
+        config: &config,
+        images: &images,
+        inventory: &inventory,
+    };
     let progress = Progress::new(inputs.len());
     let reports: Vec<FileReport> = pool.install(|| {
         inputs
@@ -130,6 +147,33 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
     }
     out.flush()?;
     Ok(exit_code(&reports, args.fail_on))
+}
+
+/// The pre-pass: RuntimeClasses, Namespaces and GMSA specs from every input, merged in path
+/// order so the first definition of a name wins whatever the thread count.
+fn collect_inventory(inputs: &[Input], stdin: Option<&[u8]>) -> Inventory {
+    let parts: Vec<Inventory> = inputs
+        .par_iter()
+        .map(|input| {
+            let mut inv = Inventory::default();
+            let bytes = match input {
+                Input::Stdin { .. } => stdin.map(<[u8]>::to_vec),
+                Input::File { path, .. } => std::fs::read(path).ok(),
+                Input::Unreadable { .. } => None,
+            };
+            if let Some(bytes) = bytes.filter(|b| may_contain_definitions(b)) {
+                if let Ok(text) = std::str::from_utf8(&bytes) {
+                    inv.collect(input.display(), text);
+                }
+            }
+            inv
+        })
+        .collect();
+    let mut all = Inventory::default();
+    for p in parts {
+        all.absorb(p);
+    }
+    all
 }
 
 fn lint_input(input: &Input, stdin: Option<&[u8]>, cx: &Context<'_>) -> FileReport {

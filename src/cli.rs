@@ -61,6 +61,14 @@ pub struct Args {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Also run these rules or categories (`pedantic`, `all`, rule names); comma-separated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Do not run these rules or categories; comma-separated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
     /// Name to show for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,

@@ -11,7 +11,9 @@ use serde::Deserialize;
 
 use crate::cluster::{Cluster, ClusterSource, NodePool};
 use crate::error::Error;
-use crate::yaml::{from_node, parse_chunk, split_documents, Limits};
+use crate::finding::Severity;
+use crate::settings::{check_selector, RuleSettings};
+use crate::yaml::{from_node, parse_chunk, split_documents, Limits, Node, PathKey};
 
 pub const FILE_NAME: &str = ".winlint.yaml";
 
@@ -19,6 +21,7 @@ pub const FILE_NAME: &str = ".winlint.yaml";
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub cluster: Cluster,
+    pub rules: RuleSettings,
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
 }
@@ -28,6 +31,37 @@ pub struct Config {
 struct RawConfig {
     #[serde(default)]
     cluster: Option<RawCluster>,
+    #[serde(default)]
+    rules: Option<RawRules>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    #[serde(default)]
+    select: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, Level>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum Level {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<Level> for Severity {
+    fn from(l: Level) -> Severity {
+        match l {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+            Level::Info => Severity::Info,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -159,6 +193,49 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
         })?,
     };
     let mut config = Config::default();
+    if let Some(r) = raw.rules {
+        let root = roots.first().map(|d| &d.root);
+        let at = |path: &[PathKey<'_>]| {
+            root.and_then(|n| n.at(path))
+                .map_or((0, 0), |n: &Node<'_>| (n.span.start, n.span.len()))
+        };
+        for (list, entries) in [("select", &r.select), ("ignore", &r.ignore)] {
+            for (i, entry) in entries.iter().enumerate() {
+                if let Err(u) = check_selector(entry, false) {
+                    let (start, len) =
+                        at(&[PathKey::Key("rules"), PathKey::Key(list), PathKey::Index(i)]);
+                    return Err(err(
+                        start,
+                        len,
+                        format!("`rules.{list}`: unknown rule or category `{}`", u.entry),
+                        "not a rule, category or `all`",
+                        u.suggestion.map(|s| format!("did you mean `{s}`?")),
+                    ));
+                }
+            }
+        }
+        for name in r.severity.keys() {
+            if let Err(u) = check_selector(name, true) {
+                let span = root
+                    .and_then(|n| n.get("rules"))
+                    .and_then(|n| n.get("severity"))
+                    .and_then(|n| n.entry(name))
+                    .map_or((0, 0), |e| (e.key.span.start, e.key.span.len()));
+                return Err(err(
+                    span.0,
+                    span.1,
+                    format!("`rules.severity`: unknown rule `{}`", u.entry),
+                    "not a rule",
+                    u.suggestion.map(|s| format!("did you mean `{s}`?")),
+                ));
+            }
+        }
+        config.rules = RuleSettings {
+            select: r.select,
+            ignore: r.ignore,
+            severity: r.severity.into_iter().map(|(k, v)| (k, v.into())).collect(),
+        };
+    }
     if let Some(c) = raw.cluster {
         if c.node_pools.is_empty() {
             return Err(err(
@@ -226,6 +303,29 @@ mod tests {
             &text[span.offset()..span.offset() + span.len()],
             "nodepools"
         );
+    }
+
+    #[test]
+    fn rule_settings_are_validated_with_suggestions() {
+        let c = parse("c.yaml", "rules:\n  select: [pedantic]\n  ignore: [unknown-field]\n  severity: {duplicate-key: error}\n").expect("valid");
+        assert_eq!(c.rules.select, ["pedantic"]);
+        assert_eq!(c.rules.severity["duplicate-key"], Severity::Error);
+        let text = "rules:\n  ignore: [unknown-feild]\n";
+        let Err(Error::Config {
+            message,
+            span,
+            help,
+            ..
+        }) = parse("c.yaml", text)
+        else {
+            panic!("expected a config error")
+        };
+        assert!(message.contains("unknown-feild"), "{message}");
+        assert_eq!(
+            &text[span.offset()..span.offset() + span.len()],
+            "unknown-feild"
+        );
+        assert_eq!(help.as_deref(), Some("did you mean `unknown-field`?"));
     }
 
     #[test]

@@ -100,6 +100,11 @@ pub fn lint_text(path: String, mut text: String, cx: &Context<'_>) -> FileReport
             }
         }
     }
+    let settings = &cx.config.rules;
+    findings.retain(|f| settings.enabled_name(f.rule));
+    for f in &mut findings {
+        f.severity = settings.severity(f.rule, f.severity);
+    }
     findings.sort_by(|a, b| {
         (a.primary.span.start, a.rule, &a.message).cmp(&(b.primary.span.start, b.rule, &b.message))
     });
@@ -127,9 +132,11 @@ fn lint_object(
             return;
         }
     };
-    if let Some(w) = object.workload() {
-        for rule in RULES {
-            rule.check_workload(&w, cx, out);
+    let workload = object.workload();
+    for rule in RULES.iter().filter(|r| cx.config.rules.enabled(**r)) {
+        rule.check_object(&object, cx, out);
+        if let Some(w) = &workload {
+            rule.check_workload(w, cx, out);
         }
     }
 }

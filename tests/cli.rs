@@ -294,3 +294,51 @@ fn walk_honours_gitignore_and_reads_named_files_of_any_extension() {
         named.stdout
     );
 }
+
+#[test]
+fn select_and_ignore() {
+    let all = winlint(
+        &["--format", "concise", "fixtures/examples/typos.yaml"],
+        None,
+    );
+    assert!(all.stdout.contains("[unknown-field]"));
+    let ignored = winlint(
+        &[
+            "--format",
+            "concise",
+            "--ignore",
+            "unknown-field",
+            "fixtures/examples/typos.yaml",
+        ],
+        None,
+    );
+    assert!(
+        !ignored.stdout.contains("[unknown-field]"),
+        "{}",
+        ignored.stdout
+    );
+    assert!(ignored.stdout.contains("[invalid-resource]"));
+    let by_category = winlint(
+        &[
+            "--format",
+            "concise",
+            "--ignore",
+            "suspicious",
+            "--select",
+            "unknown-field",
+            "fixtures/examples/typos.yaml",
+        ],
+        None,
+    );
+    assert!(
+        by_category.stdout.contains("[unknown-field]"),
+        "a rule name beats its category"
+    );
+    let typo = winlint(&["--ignore", "unknown-feild", "fixtures/examples"], None);
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr.contains("did you mean `unknown-field`?"),
+        "{}",
+        typo.stderr
+    );
+}

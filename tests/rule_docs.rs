@@ -2,8 +2,9 @@
 //! `yaml good` examples none; the rendered bad examples are snapshotted. Plus invariants over
 //! the registry: names, docs, sections, and the README's rule table.
 
-use winlint::cluster::Cluster;
+use winlint::config::Config;
 use winlint::images::Classifier;
+use winlint::inventory::Inventory;
 use winlint::lint::lint_text;
 use winlint::output::{write_human, HumanStyle};
 use winlint::rules::{self, Context, RULES};
@@ -28,12 +29,10 @@ fn blocks(doc: &str) -> Vec<(String, String)> {
 
 #[test]
 fn doc_examples_run() {
-    let cluster = Cluster::default();
+    // Every rule runs here, pedantic ones included.
+    let mut config = Config::default();
+    config.rules.select.push("all".into());
     let images = Classifier::default();
-    let cx = Context {
-        cluster: &cluster,
-        images: &images,
-    };
     for rule in RULES {
         let name = rule.name();
         let mut rendered = Vec::new();
@@ -44,7 +43,16 @@ fn doc_examples_run() {
                 "yaml good" => "good",
                 _ => continue,
             };
-            let report = lint_text(format!("{name}.{kind}{i}.yaml"), body, &cx);
+            // Each example is its own input: RuntimeClasses and Namespaces it defines count.
+            let path = format!("{name}.{kind}{i}.yaml");
+            let mut inventory = Inventory::default();
+            inventory.collect(&path, &body);
+            let cx = Context {
+                config: &config,
+                images: &images,
+                inventory: &inventory,
+            };
+            let report = lint_text(path, body, &cx);
             let hits = report.findings.iter().filter(|f| f.rule == name).count();
             if kind == "bad" {
                 bad_count += 1;

@@ -15,10 +15,11 @@ pub use invalid_yaml::invalid_yaml_diagnostic;
 pub use io_error::io_error_diagnostic;
 pub use unknown_field::unknown_field_diagnostic;
 
-use crate::cluster::Cluster;
+use crate::config::Config;
 use crate::finding::{Finding, Severity};
 use crate::images::Classifier;
-use crate::model::Workload;
+use crate::inventory::Inventory;
+use crate::model::{Object, Workload};
 
 /// Clippy's sense: correctness (surely wrong), suspicious (most likely wrong), pedantic (off
 /// by default).
@@ -41,8 +42,11 @@ impl Category {
 
 /// What rules may consult besides the object itself.
 pub struct Context<'c> {
-    pub cluster: &'c Cluster,
+    /// The effective configuration: cluster model, rule settings, ...
+    pub config: &'c Config,
     pub images: &'c Classifier,
+    /// RuntimeClasses, Namespaces and GMSA credential specs found in all inputs.
+    pub inventory: &'c Inventory,
 }
 
 pub trait Rule: Sync {
@@ -55,6 +59,8 @@ pub trait Rule: Sync {
     /// Checks one pod template. Rules about files or documents (invalid YAML, unknown
     /// fields) are reported by the pipeline through their diagnostic functions instead.
     fn check_workload(&self, _w: &Workload<'_>, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+    /// Checks any decoded object (RuntimeClasses, Namespaces, ...), pod templates included.
+    fn check_object(&self, _obj: &Object<'_, '_>, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
 }
 
 /// Every rule, in the order of the README table.

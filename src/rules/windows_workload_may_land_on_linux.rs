@@ -80,6 +80,7 @@ impl Rule for WindowsWorkloadMayLandOnLinux {
             return;
         }
         let pools: Vec<&NodePool> = cx
+            .config
             .cluster
             .pools_with_os("linux")
             .filter(|p| placement::fits(w.spec, p).possible())
@@ -114,7 +115,7 @@ impl Rule for WindowsWorkloadMayLandOnLinux {
             &pools,
             at,
             build,
-            cx.cluster.is_default(),
+            cx.config.cluster.is_default(),
         ));
     }
 }
