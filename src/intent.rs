@@ -1,7 +1,11 @@
 //! A pod's OS intent (spec §0.4): what says it is meant for Windows, and where.
 
+use std::collections::BTreeSet;
+
 use crate::images::{explain, Classifier, ImageOs};
 use crate::model::Workload;
+use crate::placement;
+use crate::rules::Context;
 use crate::yaml::Span;
 
 /// What makes a pod a Windows pod, pointing at the field that says so.
@@ -69,4 +73,70 @@ fn host_process_span(w: &Workload<'_>) -> Option<Span> {
             .get("hostProcess")
             .map(|n| n.span)
     })
+}
+
+/// Where the pod is meant to run (spec §0.4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OsTarget {
+    Windows(Evidence),
+    Linux(Evidence),
+    Unknown,
+}
+
+/// The operating systems of the cluster's pools that the pod's nodeSelector and required
+/// affinity admit (taints ignored): the allowed-OS set `A` of spec §0.5.
+pub fn allowed_os<'c>(w: &Workload<'_>, cx: &'c Context<'_>) -> BTreeSet<&'c str> {
+    cx.config
+        .cluster
+        .pools
+        .iter()
+        .filter(|p| placement::admits(w.spec, p).possible())
+        .filter_map(|p| p.os())
+        .collect()
+}
+
+/// Windows-target: declared `windows`, Windows images (none Linux), HostProcess, or only
+/// Windows pools admit it. Linux-target: declared `linux`, Linux images, or only Linux
+/// pools admit it, and not Windows-target.
+pub fn os_target(w: &Workload<'_>, cx: &Context<'_>) -> OsTarget {
+    if let Some(e) = windows_evidence(w, cx.images) {
+        return OsTarget::Windows(e);
+    }
+    let declared = w.spec.os.as_ref().map(|os| os.name.as_str());
+    let allowed = allowed_os(w, cx);
+    let constraint_span = || {
+        w.key_span(&["nodeSelector"])
+            .or_else(|| w.key_span(&["affinity", "nodeAffinity"]))
+            .unwrap_or(w.spec_key)
+    };
+    if declared != Some("linux") && allowed.len() == 1 && allowed.contains("windows") {
+        return OsTarget::Windows(Evidence {
+            span: constraint_span(),
+            text: "only Windows nodes match these constraints".into(),
+        });
+    }
+    if declared == Some("linux") {
+        let span = w.field(&["os", "name"]).map_or(w.spec_key, |n| n.span);
+        return OsTarget::Linux(Evidence {
+            span,
+            text: "`os.name: linux` declares a Linux pod".into(),
+        });
+    }
+    for c in w.containers() {
+        let Some(image) = c.image else { continue };
+        if cx.images.classify(image) == ImageOs::Linux {
+            let why = explain(cx.images, image).unwrap_or_else(|| "Linux image".into());
+            return OsTarget::Linux(Evidence {
+                span: c.image_span().unwrap_or(w.spec_key),
+                text: why,
+            });
+        }
+    }
+    if allowed.len() == 1 && allowed.contains("linux") {
+        return OsTarget::Linux(Evidence {
+            span: constraint_span(),
+            text: "only Linux nodes match these constraints".into(),
+        });
+    }
+    OsTarget::Unknown
 }
