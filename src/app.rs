@@ -81,10 +81,14 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
     }
     config.rules.select.extend(args.select.iter().cloned());
     config.rules.ignore.extend(args.ignore.iter().cloned());
-    let inputs = walk::discover(&args.paths, &args.stdin_filename)?;
+    let inputs = walk::discover(&args.paths, &args.stdin_filename, args.follow_symlinks)?;
+    let limit = args.max_file_size;
     let stdin = if inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
         let mut buf = Vec::new();
-        io::stdin().read_to_end(&mut buf).map_err(Error::Stdin)?;
+        io::stdin()
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut buf)
+            .map_err(Error::Stdin)?;
         Some(buf)
     } else {
         None
@@ -97,7 +101,7 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
         .stack_size(16 << 20)
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {jobs} worker threads: {e}")))?;
-    let inventory = pool.install(|| collect_inventory(&inputs, stdin.as_deref()));
+    let inventory = pool.install(|| collect_inventory(&inputs, stdin.as_deref(), limit));
     let cx = Context {
         config: &config,
         images: &images,
@@ -108,7 +112,7 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
         inputs
             .par_iter()
             .map(|input| {
-                let r = lint_input(input, stdin.as_deref(), &cx);
+                let r = lint_guarded(input, stdin.as_deref(), limit, &cx);
                 progress.tick();
                 r
             })
@@ -151,15 +155,15 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
 
 /// The pre-pass: RuntimeClasses, Namespaces and GMSA specs from every input, merged in path
 /// order so the first definition of a name wins whatever the thread count.
-fn collect_inventory(inputs: &[Input], stdin: Option<&[u8]>) -> Inventory {
+fn collect_inventory(inputs: &[Input], stdin: Option<&[u8]>, limit: u64) -> Inventory {
     let parts: Vec<Inventory> = inputs
         .par_iter()
         .map(|input| {
             let mut inv = Inventory::default();
             let bytes = match input {
                 Input::Stdin { .. } => stdin.map(<[u8]>::to_vec),
-                Input::File { path, .. } => std::fs::read(path).ok(),
-                Input::Unreadable { .. } => None,
+                Input::File { path, .. } => read_limited(path, limit).ok().and_then(Result::ok),
+                Input::Unreadable { .. } | Input::Skipped { .. } => None,
             };
             if let Some(bytes) = bytes.filter(|b| may_contain_definitions(b)) {
                 if let Ok(text) = std::str::from_utf8(&bytes) {
@@ -176,18 +180,70 @@ fn collect_inventory(inputs: &[Input], stdin: Option<&[u8]>) -> Inventory {
     all
 }
 
-fn lint_input(input: &Input, stdin: Option<&[u8]>, cx: &Context<'_>) -> FileReport {
+/// Lints one input inside a panic guard: a bug on one file becomes an `internal-error`
+/// finding for that file, and the other files are still linted.
+fn lint_guarded(input: &Input, stdin: Option<&[u8]>, limit: u64, cx: &Context<'_>) -> FileReport {
+    let run = std::panic::AssertUnwindSafe(|| lint_input(input, stdin, limit, cx));
+    match std::panic::catch_unwind(run) {
+        Ok(report) => report,
+        Err(payload) => {
+            let detail = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into());
+            unreadable(input.display(), rules::internal_error_diagnostic(&detail))
+        }
+    }
+}
+
+/// Reads at most `limit` bytes: `Ok(Err(size))` when the file is larger.
+fn read_limited(path: &std::path::Path, limit: u64) -> io::Result<Result<Vec<u8>, u64>> {
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Ok(Err(size));
+    }
+    let mut buf = Vec::with_capacity(size as usize);
+    file.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
+    if buf.len() as u64 > limit {
+        return Ok(Err(buf.len() as u64));
+    }
+    Ok(Ok(buf))
+}
+
+fn lint_input(input: &Input, stdin: Option<&[u8]>, limit: u64, cx: &Context<'_>) -> FileReport {
+    // Lets the tests prove that a panic on one file is contained (see tests/hostile.rs).
+    if let Some(target) = std::env::var_os("WINLINT_TEST_PANIC") {
+        if input.display().ends_with(target.to_string_lossy().as_ref()) {
+            panic!("test panic requested through WINLINT_TEST_PANIC");
+        }
+    }
     match input {
         Input::Stdin { display } => {
-            lint_bytes(display.clone(), stdin.unwrap_or_default().to_vec(), cx)
+            let bytes = stdin.unwrap_or_default();
+            if bytes.len() as u64 > limit {
+                return unreadable(
+                    display,
+                    rules::input_too_large_diagnostic(bytes.len() as u64, limit),
+                );
+            }
+            lint_bytes(display.clone(), bytes.to_vec(), cx)
         }
-        Input::File { display, path } => match std::fs::read(path) {
-            Ok(bytes) => lint_bytes(display.clone(), bytes, cx),
+        Input::File { display, path } => match read_limited(path, limit) {
+            Ok(Ok(bytes)) => lint_bytes(display.clone(), bytes, cx),
+            Ok(Err(size)) => unreadable(display, rules::input_too_large_diagnostic(size, limit)),
             Err(e) => unreadable(display, rules::io_error_diagnostic(&e)),
         },
         Input::Unreadable { display, message } => {
             let e = io::Error::other(message.clone());
             unreadable(display, rules::io_error_diagnostic(&e))
+        }
+        Input::Skipped { display, message } => {
+            let mut f = rules::io_error_diagnostic(&io::Error::other(message.clone()));
+            f.severity = Severity::Info;
+            f.message = format!("not read: {message}");
+            unreadable(display, f)
         }
     }
 }
@@ -205,6 +261,13 @@ fn unreadable(display: &str, finding: crate::finding::Finding) -> FileReport {
 }
 
 fn exit_code(reports: &[FileReport], fail_on: FailOn) -> i32 {
+    if reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| f.rule == "internal-error")
+    {
+        return EXIT_ERROR;
+    }
     let threshold = match fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,

@@ -69,6 +69,15 @@ pub struct Args {
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     pub ignore: Vec<String>,
 
+    /// Files larger than this many bytes are reported as `input-too-large` and not read.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    pub max_file_size: u64,
+
+    /// Follow symbolic links while walking directories (loops are detected). Without it,
+    /// symlinks found in directories are reported and skipped.
+    #[arg(long)]
+    pub follow_symlinks: bool,
+
     /// Name to show for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,

@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod cluster;
 pub mod config;
+pub mod decode;
 pub mod error;
 pub mod finding;
 pub mod images;

@@ -1,6 +1,7 @@
 //! The pipeline for one file: decode, split, parse with positions, decode typed models, run
 //! the rules. Files are independent, so the caller runs this in parallel.
 
+use crate::decode::{decode, Decoded};
 use crate::finding::{Finding, SourceText};
 use crate::model::{classify, Classified};
 use crate::rules::{self, Context, RULES};
@@ -40,33 +41,23 @@ pub struct FileReport {
 
 /// Lints one file's bytes.
 pub fn lint_bytes(path: String, bytes: Vec<u8>, cx: &Context<'_>) -> FileReport {
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let finding = rules::invalid_yaml_diagnostic(at, "the file is not UTF-8 text");
-            return FileReport {
-                path,
-                source: SourceText::new(text),
-                findings: vec![finding],
-                counts: Counts {
-                    files: 1,
-                    documents: 1,
-                    ..Counts::default()
-                },
-            };
-        }
-    };
-    lint_text(path, text, cx)
+    match decode(bytes) {
+        Decoded::Text(text) => lint_text(path, text, cx),
+        Decoded::Invalid { lossy, at, why } => FileReport {
+            path,
+            source: SourceText::new(lossy),
+            findings: vec![rules::invalid_yaml_diagnostic(at, why)],
+            counts: Counts {
+                files: 1,
+                documents: 1,
+                ..Counts::default()
+            },
+        },
+    }
 }
 
 /// Lints one file's text.
-pub fn lint_text(path: String, mut text: String, cx: &Context<'_>) -> FileReport {
-    // A UTF-8 byte order mark is not content; editors do not count it as a column either.
-    if text.starts_with('\u{feff}') {
-        text.drain(..3);
-    }
+pub fn lint_text(path: String, text: String, cx: &Context<'_>) -> FileReport {
     let mut findings = Vec::new();
     let mut counts = Counts {
         files: 1,

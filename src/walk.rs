@@ -20,6 +20,11 @@ pub enum Input {
         display: String,
         message: String,
     },
+    /// An entry deliberately not read (a symlink, a FIFO): reported as a notice.
+    Skipped {
+        display: String,
+        message: String,
+    },
 }
 
 impl Input {
@@ -27,7 +32,8 @@ impl Input {
         match self {
             Input::File { display, .. }
             | Input::Stdin { display }
-            | Input::Unreadable { display, .. } => display,
+            | Input::Unreadable { display, .. }
+            | Input::Skipped { display, .. } => display,
         }
     }
 }
@@ -47,8 +53,15 @@ fn is_manifest(p: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
 }
 
-/// Expands the command-line paths into sorted, de-duplicated inputs.
-pub fn discover(paths: &[String], stdin_name: &str) -> Result<Vec<Input>, Error> {
+/// Expands the command-line paths into sorted, de-duplicated inputs. A path named on the
+/// command line is read even through a symlink; inside directories symlinks are entered
+/// only with `follow_symlinks` (the walker detects loops), so untrusted content cannot make
+/// winlint read files outside the tree.
+pub fn discover(
+    paths: &[String],
+    stdin_name: &str,
+    follow_symlinks: bool,
+) -> Result<Vec<Input>, Error> {
     let mut out = Vec::new();
     for arg in paths {
         if arg == "-" {
@@ -59,35 +72,58 @@ pub fn discover(paths: &[String], stdin_name: &str) -> Result<Vec<Input>, Error>
         }
         let path = Path::new(arg);
         let meta = std::fs::metadata(path).map_err(|_| Error::PathNotFound(arg.clone()))?;
-        if !meta.is_dir() {
+        if meta.is_file() {
             out.push(Input::File {
                 display: shown(path),
                 path: path.to_path_buf(),
             });
             continue;
         }
+        if !meta.is_dir() {
+            out.push(Input::Skipped {
+                display: shown(path),
+                message: "not a regular file (FIFO, socket or device); skipped".into(),
+            });
+            continue;
+        }
         let walker = ignore::WalkBuilder::new(path)
             .hidden(false)
             .require_git(false)
+            .follow_links(follow_symlinks)
             .filter_entry(|e| e.file_name() != ".git")
             .build();
         for entry in walker {
             match entry {
                 Ok(e) => {
-                    let is_file = e.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
-                    if is_file && e.depth() > 0 && is_manifest(e.path()) {
-                        if e.path().is_dir() {
-                            continue;
-                        }
+                    if e.depth() == 0 || !is_manifest(e.path()) {
+                        continue;
+                    }
+                    let Some(ft) = e.file_type() else { continue };
+                    if ft.is_file() {
                         out.push(Input::File {
                             display: shown(e.path()),
                             path: e.path().to_path_buf(),
+                        });
+                    } else if ft.is_symlink() {
+                        out.push(Input::Skipped {
+                            display: shown(e.path()),
+                            message: "symlink not followed (use --follow-symlinks to lint what it points to)".into(),
+                        });
+                    } else if !ft.is_dir() {
+                        out.push(Input::Skipped {
+                            display: shown(e.path()),
+                            message: "not a regular file (FIFO, socket or device); skipped".into(),
                         });
                     }
                 }
                 Err(err) => {
                     let display = match &err {
                         ignore::Error::WithPath { path, .. } => shown(path),
+                        ignore::Error::WithDepth { err, .. } => match err.as_ref() {
+                            ignore::Error::WithPath { path, .. } => shown(path),
+                            _ => shown(path),
+                        },
+                        ignore::Error::Loop { child, .. } => shown(child),
                         _ => shown(path),
                     };
                     out.push(Input::Unreadable {

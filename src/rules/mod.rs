@@ -3,6 +3,8 @@
 //! the prose and the examples, which tests run.
 
 mod duplicate_key;
+mod input_too_large;
+mod internal_error;
 mod invalid_resource;
 mod invalid_yaml;
 mod io_error;
@@ -10,6 +12,8 @@ mod unknown_field;
 mod windows_workload_may_land_on_linux;
 
 pub use duplicate_key::duplicate_key_diagnostic;
+pub use input_too_large::input_too_large_diagnostic;
+pub use internal_error::internal_error_diagnostic;
 pub use invalid_resource::invalid_resource_diagnostic;
 pub use invalid_yaml::invalid_yaml_diagnostic;
 pub use io_error::io_error_diagnostic;
@@ -67,6 +71,8 @@ pub trait Rule: Sync {
 pub static RULES: &[&dyn Rule] = &[
     &invalid_yaml::InvalidYaml,
     &io_error::IoError,
+    &input_too_large::InputTooLarge,
+    &internal_error::InternalError,
     &invalid_resource::InvalidResource,
     &unknown_field::UnknownField,
     &duplicate_key::DuplicateKey,
