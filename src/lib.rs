@@ -13,6 +13,7 @@ pub mod config;
 pub mod decode;
 pub mod error;
 pub mod finding;
+pub mod fuzzing;
 pub mod images;
 pub mod intent;
 pub mod inventory;
