@@ -15,6 +15,12 @@ pub enum Format {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Floor {
+    Read,
+    Parse,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Error,
     Warning,
@@ -77,6 +83,11 @@ pub struct Args {
     /// symlinks found in directories are reported and skipped.
     #[arg(long)]
     pub follow_symlinks: bool,
+
+    /// Benchmark floors: `read` walks and reads every file; `parse` also parses the YAML
+    /// with positions; neither decodes models or runs rules (scripts/bench).
+    #[arg(long, hide = true, value_enum)]
+    pub floor: Option<Floor>,
 
     /// Name to show for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]

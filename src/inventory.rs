@@ -54,12 +54,45 @@ pub struct Inventory {
     pub gmsa_specs: BTreeMap<String, GmsaSpecDef>,
 }
 
-/// Is the file worth parsing in the pre-pass? A byte search is far cheaper than a parse.
+/// Is the file worth parsing in the pre-pass? Only when a line says `kind: RuntimeClass`,
+/// `kind: Namespace` or `kind: GMSACredentialSpec` (any quoting, YAML or JSON): a byte scan
+/// is far cheaper than a parse, and most files have none.
 pub fn may_contain_definitions(bytes: &[u8]) -> bool {
-    const NEEDLES: [&[u8]; 3] = [b"RuntimeClass", b"Namespace", b"GMSACredentialSpec"];
-    NEEDLES
+    const KINDS: [&[u8]; 3] = [b"RuntimeClass", b"Namespace", b"GMSACredentialSpec"];
+    KINDS.iter().any(|kind| {
+        let mut from = 0;
+        while let Some(i) = find(&bytes[from..], kind) {
+            let at = from + i;
+            let end = at + kind.len();
+            let word_ends = bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric());
+            if word_ends && preceded_by_kind(&bytes[..at]) {
+                return true;
+            }
+            from = end;
+        }
+        false
+    })
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Does the line before `head`'s end read `kind:` (allowing quotes and blanks)?
+fn preceded_by_kind(head: &[u8]) -> bool {
+    let line = head.rsplit(|&b| b == b'\n').next().unwrap_or(head);
+    let trimmed = line
         .iter()
-        .any(|n| bytes.windows(n.len()).any(|w| w == *n))
+        .rposition(|b| !matches!(b, b' ' | b'\t' | b'"' | b'\''))
+        .map_or(&line[..0], |i| &line[..=i]);
+    let Some(before_colon) = trimmed.strip_suffix(b":") else {
+        return false;
+    };
+    let key = before_colon
+        .strip_suffix(b"\"")
+        .or_else(|| before_colon.strip_suffix(b"'"))
+        .unwrap_or(before_colon);
+    key.ends_with(b"kind")
 }
 
 impl Inventory {
@@ -155,6 +188,24 @@ impl Inventory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefilter_looks_for_kind_lines_only() {
+        assert!(may_contain_definitions(
+            b"apiVersion: v1\nkind: Namespace\n"
+        ));
+        assert!(may_contain_definitions(b"{\"kind\": \"RuntimeClass\"}"));
+        assert!(may_contain_definitions(b"- kind: 'GMSACredentialSpec'\n"));
+        assert!(!may_contain_definitions(
+            b"metadata:\n  namespace: x\nspec:\n  namespaceSelector: {}\n"
+        ));
+        assert!(!may_contain_definitions(
+            b"description: all Namespaces\nkind: NamespaceList2\n"
+        ));
+        assert!(!may_contain_definitions(
+            b"kind: Pod\nruntimeClassName: RuntimeClass\n"
+        ));
+    }
 
     #[test]
     fn collects_runtime_classes_namespaces_and_gmsa_specs() {

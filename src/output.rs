@@ -26,16 +26,20 @@ impl Summary {
     pub fn of(reports: &[FileReport]) -> Summary {
         let mut s = Summary::default();
         for r in reports {
-            s.counts += r.counts;
-            for f in &r.findings {
-                match f.severity {
-                    Severity::Error => s.errors += 1,
-                    Severity::Warning => s.warnings += 1,
-                    Severity::Info => s.infos += 1,
-                }
-            }
+            s.add(r);
         }
         s
+    }
+
+    pub fn add(&mut self, r: &FileReport) {
+        self.counts += r.counts;
+        for f in &r.findings {
+            match f.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+        }
     }
 
     /// `Checked 3 files: 5 documents, 4 resources, 1 skipped. Found 2 errors, 1 warning, 0 infos.`
@@ -94,21 +98,38 @@ impl SourceCode for Named<'_> {
     }
 }
 
-pub fn write_human(
-    out: &mut dyn Write,
-    reports: &[FileReport],
-    style: HumanStyle,
-) -> io::Result<()> {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false)
-        .with_urls(false);
-    for r in reports {
+/// Receives file reports in input order and writes them as they come, so memory stays
+/// bounded by the files in flight, not by the tree.
+pub trait Sink {
+    fn file(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()>;
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
+}
+
+/// miette's graphical report per finding, then the summary line.
+pub struct Human {
+    handler: GraphicalReportHandler,
+    pub quiet: bool,
+}
+
+impl Human {
+    pub fn new(style: HumanStyle, quiet: bool) -> Human {
+        let theme = if style.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        Human {
+            handler: GraphicalReportHandler::new_themed(theme)
+                .with_width(style.width)
+                .with_links(false)
+                .with_urls(false),
+            quiet,
+        }
+    }
+}
+
+impl Sink for Human {
+    fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         let named = Named {
             name: &r.path,
             text: &r.source.text,
@@ -119,18 +140,29 @@ pub fn write_human(
                 finding: f,
                 source: &named,
             };
-            if handler.render_report(&mut buf, &diag).is_err() {
+            if self.handler.render_report(&mut buf, &diag).is_err() {
                 buf = format!("{}: {}[{}] {}\n", r.path, f.severity, f.rule, f.message);
             }
             out.write_all(buf.as_bytes())?;
             out.write_all(b"\n")?;
         }
+        Ok(())
     }
-    Ok(())
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        if !self.quiet {
+            writeln!(out, "{}", summary.line())?;
+        }
+        Ok(())
+    }
 }
 
-pub fn write_concise(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
-    for r in reports {
+/// `path:line:col: severity[rule] message`, then the summary line.
+pub struct Concise {
+    pub quiet: bool,
+}
+
+impl Sink for Concise {
+    fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         for f in &r.findings {
             let p = r.source.position(f.primary.span.start);
             writeln!(
@@ -139,15 +171,94 @@ pub fn write_concise(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<
                 r.path, p.line, p.column, f.severity, f.rule, f.message
             )?;
         }
+        Ok(())
     }
-    Ok(())
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        if !self.quiet {
+            writeln!(out, "{}", summary.line())?;
+        }
+        Ok(())
+    }
 }
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    version: u32,
-    findings: Vec<JsonFinding<'a>>,
-    summary: JsonSummary,
+/// The JSON contract, streamed: the findings array is written finding by finding and the
+/// summary closes the document. Byte-for-byte what serde_json's pretty printer would give.
+#[derive(Default)]
+pub struct Json {
+    written: usize,
+}
+
+impl Sink for Json {
+    fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+        for f in &r.findings {
+            out.write_all(if self.written == 0 {
+                b"{\n  \"version\": 1,\n  \"findings\": [\n"
+            } else {
+                b",\n"
+            })?;
+            self.written += 1;
+            let item =
+                serde_json::to_string_pretty(&json_finding(r, f)).map_err(io::Error::other)?;
+            for (i, line) in item.lines().enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n")?;
+                }
+                out.write_all(b"    ")?;
+                out.write_all(line.as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        if self.written == 0 {
+            out.write_all(b"{\n  \"version\": 1,\n  \"findings\": [],\n")?;
+        } else {
+            out.write_all(b"\n  ],\n")?;
+        }
+        let c = summary.counts;
+        let s = serde_json::to_string_pretty(&JsonSummary {
+            files: c.files,
+            documents: c.documents,
+            resources: c.resources,
+            skipped: c.skipped,
+            errors: summary.errors,
+            warnings: summary.warnings,
+            infos: summary.infos,
+        })
+        .map_err(io::Error::other)?;
+        out.write_all(b"  \"summary\": ")?;
+        for (i, line) in s.lines().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n  ")?;
+            }
+            out.write_all(line.as_bytes())?;
+        }
+        out.write_all(b"\n}\n")
+    }
+}
+
+/// Renders whole reports at once (tests, docs).
+pub fn write_all(
+    sink: &mut dyn Sink,
+    out: &mut dyn Write,
+    reports: &[FileReport],
+) -> io::Result<()> {
+    for r in reports {
+        sink.file(out, r)?;
+    }
+    sink.finish(out, &Summary::of(reports))
+}
+
+pub fn write_human(
+    out: &mut dyn Write,
+    reports: &[FileReport],
+    style: HumanStyle,
+) -> io::Result<()> {
+    let mut sink = Human::new(style, true);
+    for r in reports {
+        sink.file(out, r)?;
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -185,49 +296,24 @@ struct JsonSummary {
     infos: usize,
 }
 
-pub fn write_json(
-    out: &mut dyn Write,
-    reports: &[FileReport],
-    summary: &Summary,
-) -> io::Result<()> {
-    let mut findings = Vec::new();
-    for r in reports {
-        for f in &r.findings {
-            let start = r.source.position(f.primary.span.start);
-            let end = r.source.position(f.primary.span.end);
-            findings.push(JsonFinding {
-                rule: f.rule,
-                severity: f.severity.as_str(),
-                message: &f.message,
-                help: f.help.as_deref(),
-                file: &r.path,
-                line: start.line,
-                column: start.column,
-                end_line: end.line,
-                end_column: end.column,
-                resource: f.resource.as_ref().map(|id| JsonResource {
-                    api_version: &id.api_version,
-                    kind: &id.kind,
-                    name: id.name.as_deref(),
-                    namespace: id.namespace.as_deref(),
-                }),
-            });
-        }
+fn json_finding<'a>(r: &'a FileReport, f: &'a crate::finding::Finding) -> JsonFinding<'a> {
+    let start = r.source.position(f.primary.span.start);
+    let end = r.source.position(f.primary.span.end);
+    JsonFinding {
+        rule: f.rule,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        help: f.help.as_deref(),
+        file: &r.path,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        resource: f.resource.as_ref().map(|id| JsonResource {
+            api_version: &id.api_version,
+            kind: &id.kind,
+            name: id.name.as_deref(),
+            namespace: id.namespace.as_deref(),
+        }),
     }
-    let c = summary.counts;
-    let report = JsonReport {
-        version: 1,
-        findings,
-        summary: JsonSummary {
-            files: c.files,
-            documents: c.documents,
-            resources: c.resources,
-            skipped: c.skipped,
-            errors: summary.errors,
-            warnings: summary.warnings,
-            infos: summary.infos,
-        },
-    };
-    serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
-    out.write_all(b"\n")
 }

@@ -49,45 +49,99 @@ pub enum Suggestion {
     MoveTo(String),
 }
 
-thread_local! {
-    static CACHE: RefCell<HashMap<(&'static str, String), Known>> = RefCell::new(HashMap::new());
+/// Schema nodes interned per thread: a node is a path from a kind's root, identified by a
+/// number; its children are looked up by (node, field name) without allocating.
+#[derive(Default)]
+struct Table {
+    roots: HashMap<&'static str, u32>,
+    children: HashMap<(u32, &'static str), u32>,
+    known: Vec<Known>,
+    paths: Vec<Vec<&'static str>>,
 }
 
-fn cached(kind: &'static str, schema: fn(&[&str]) -> Known, path: &[&str]) -> Known {
-    let key = (kind, path.join("/"));
-    if let Some(k) = CACHE.with(|c| c.borrow().get(&key).copied()) {
-        return k;
-    }
-    let k = schema(path);
-    CACHE.with(|c| c.borrow_mut().insert(key, k));
-    k
+thread_local! {
+    static TABLE: RefCell<Table> = RefCell::new(Table::default());
+}
+
+fn root(kind: &'static str, schema: fn(&[&str]) -> Known) -> u32 {
+    TABLE.with(|t| {
+        let mut t = t.borrow_mut();
+        if let Some(&id) = t.roots.get(kind) {
+            return id;
+        }
+        let id = t.known.len() as u32;
+        t.known.push(schema(&[]));
+        t.paths.push(Vec::new());
+        t.roots.insert(kind, id);
+        id
+    })
+}
+
+fn child(parent: u32, step: &'static str, schema: fn(&[&str]) -> Known) -> u32 {
+    TABLE.with(|t| {
+        let mut t = t.borrow_mut();
+        if let Some(&id) = t.children.get(&(parent, step)) {
+            return id;
+        }
+        let mut path = t.paths[parent as usize].clone();
+        path.push(step);
+        let id = t.known.len() as u32;
+        t.known.push(schema(&path));
+        t.paths.push(path);
+        t.children.insert((parent, step), id);
+        id
+    })
+}
+
+fn known_of(id: u32) -> Known {
+    TABLE.with(|t| t.borrow().known[id as usize])
 }
 
 /// Walks an object's tree against its model and reports every key the model does not know.
 pub fn unknown_fields(
     kind: &'static str,
     schema: fn(&[&str]) -> Known,
-    root: &Node<'_>,
+    root_node: &Node<'_>,
 ) -> Vec<UnknownField> {
     let mut w = Walker {
-        kind,
         schema,
         out: Vec::new(),
-        schema_path: Vec::new(),
+        ancestors: vec![root(kind, schema)],
         shown: Vec::new(),
     };
-    w.walk(root);
+    w.walk(root_node);
     w.out
 }
 
+#[derive(Clone, Copy)]
+enum Seg<'n> {
+    Key(&'n str),
+    Index(usize),
+}
+
+fn render(segs: &[Seg<'_>]) -> String {
+    let mut s = String::new();
+    for seg in segs {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
 struct Walker<'n> {
-    kind: &'static str,
     schema: fn(&[&str]) -> Known,
     out: Vec<UnknownField>,
-    /// Keys from the root, `*` for map keys; no sequence indexes.
-    schema_path: Vec<&'n str>,
-    /// The same path for display, with indexes.
-    shown: Vec<String>,
+    /// Schema nodes from the root to the current mapping (one per key, no indexes).
+    ancestors: Vec<u32>,
+    /// The path for display, with indexes.
+    shown: Vec<Seg<'n>>,
 }
 
 impl<'n> Walker<'n> {
@@ -95,13 +149,16 @@ impl<'n> Walker<'n> {
         match &node.value {
             Value::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.shown.push(format!("[{i}]"));
+                    self.shown.push(Seg::Index(i));
                     self.walk(item);
                     self.shown.pop();
                 }
             }
             Value::Map(entries) => {
-                let known = cached(self.kind, self.schema, &self.schema_path);
+                let Some(&current) = self.ancestors.last() else {
+                    return;
+                };
+                let known = known_of(current);
                 for e in entries {
                     let Some(key) = e.key.as_str() else { continue };
                     // Strategic-merge-patch directives (`$patch: delete`, `$retainKeys`) in
@@ -109,24 +166,28 @@ impl<'n> Walker<'n> {
                     if key.starts_with('$') {
                         continue;
                     }
-                    let step = match known {
-                        Known::Struct(_, fields) if fields.contains(&key) => key,
+                    let step: &'static str = match known {
                         Known::Struct(type_name, fields) => {
-                            self.report(key, e.key.span, type_name, fields);
-                            continue;
+                            match fields.iter().find(|f| **f == key) {
+                                Some(f) => f,
+                                None => {
+                                    self.report(key, e.key.span, type_name, fields);
+                                    continue;
+                                }
+                            }
                         }
                         Known::Map => "*",
                         Known::Leaf => return,
                     };
-                    self.schema_path.push(step);
-                    self.shown.push(if self.shown.is_empty() {
-                        key.to_owned()
-                    } else {
-                        format!(".{key}")
-                    });
+                    let next = child(current, step, self.schema);
+                    if known_of(next) == Known::Leaf {
+                        continue;
+                    }
+                    self.ancestors.push(next);
+                    self.shown.push(Seg::Key(key));
                     self.walk(&e.value);
                     self.shown.pop();
-                    self.schema_path.pop();
+                    self.ancestors.pop();
                 }
             }
             Value::Scalar(_) => {}
@@ -142,32 +203,31 @@ impl<'n> Walker<'n> {
     ) {
         let suggestion = closest(key, fields).map(Suggestion::Rename).or_else(|| {
             // A field placed one or more levels too deep: does an enclosing object have it?
-            (0..self.schema_path.len()).rev().find_map(|depth| {
-                let k = cached(self.kind, self.schema, &self.schema_path[..depth]);
-                match k {
-                    Known::Struct(_, f) if f.contains(&key) => {
-                        let shown_len = self.shown_len_for(depth);
-                        Some(Suggestion::MoveTo(self.shown[..shown_len].concat()))
-                    }
+            let depth = self.ancestors.len().saturating_sub(1);
+            (0..depth)
+                .rev()
+                .find_map(|d| match known_of(self.ancestors[d]) {
+                    Known::Struct(_, f) if f.contains(&key) => Some(Suggestion::MoveTo(render(
+                        &self.shown[..self.shown_len_for(d)],
+                    ))),
                     _ => None,
-                }
-            })
+                })
         });
         self.out.push(UnknownField {
             key: key.to_owned(),
             key_span,
-            parent: self.shown.concat(),
+            parent: render(&self.shown),
             type_name,
             suggestion,
         });
     }
 
-    /// How many display segments cover the first `depth` schema keys (indexes ride along
-    /// with the key before them).
+    /// How many display segments cover the first `depth` keys (indexes ride along with the
+    /// key before them).
     fn shown_len_for(&self, depth: usize) -> usize {
         let mut keys = 0;
         for (i, s) in self.shown.iter().enumerate() {
-            if !s.starts_with('[') {
+            if let Seg::Key(_) = s {
                 if keys == depth {
                     return i;
                 }
