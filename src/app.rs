@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use rayon::prelude::*;
 
+use crate::baseline;
 use crate::cli::{Args, Color, FailOn, Floor, Format};
 use crate::config;
 use crate::error::Error;
@@ -19,6 +20,7 @@ use crate::images::Classifier;
 use crate::inventory::{may_contain_definitions, Inventory};
 use crate::lint::{lint_bytes, FileReport};
 use crate::output::{self, HumanStyle, Sink, Summary};
+use crate::policy::Policy;
 use crate::rules::{self, Context};
 use crate::settings::check_selector;
 use crate::walk::{self, Input};
@@ -50,7 +52,7 @@ pub fn run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
     }
 }
 
-enum RunError {
+pub(crate) enum RunError {
     Tool(Error),
     Io(io::Error),
 }
@@ -67,6 +69,9 @@ impl From<io::Error> for RunError {
 }
 
 fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
+    if let Some(command) = &args.command {
+        return crate::commands::run(command, stdout);
+    }
     let cwd = std::env::current_dir()
         .map_err(|e| Error::Usage(format!("cannot read the current directory: {e}")))?;
     let mut config = config::load(args.config.as_deref(), &cwd)?;
@@ -81,9 +86,16 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
             );
         }
     }
+    config.no_suppressions |= args.no_suppressions;
     config.rules.select.extend(args.select.iter().cloned());
     config.rules.ignore.extend(args.ignore.iter().cloned());
-    let inputs = walk::discover(&args.paths, &args.stdin_filename, args.follow_symlinks)?;
+    let mut inputs = walk::discover(&args.paths, &args.stdin_filename, args.follow_symlinks)?;
+    let base = config.base.clone().unwrap_or_else(|| cwd.clone());
+    let repo_root = output::repository_root(&cwd);
+    let policy = Policy::new(&config, &base, &cwd, &repo_root, args.baseline.as_deref())?;
+    inputs.retain(|i| !policy.excluded(i.display()));
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning);
+    let mut recorded = Vec::new();
     let limit = args.max_file_size;
     let stdin = if inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
         let mut buf = Vec::new();
@@ -124,12 +136,40 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(100);
-    let mut sink: Box<dyn Sink> = match args.format {
-        Format::Human => Box::new(output::Human::new(HumanStyle { color, width }, args.quiet)),
-        Format::Concise => Box::new(output::Concise { quiet: args.quiet }),
-        Format::Json => Box::new(output::Json::default()),
-    };
-    let mut out = io::BufWriter::new(stdout);
+    // One sink per target; files are created before linting so a bad path fails early.
+    let mut stdout = io::BufWriter::new(stdout);
+    let mut files = Vec::new();
+    let mut sinks: Vec<(Box<dyn Sink>, Option<usize>)> = Vec::new();
+    for t in args.effective_targets() {
+        let to_file = t.output.is_some();
+        let sink: Box<dyn Sink> = match t.format {
+            Format::Human => Box::new(output::Human::new(
+                HumanStyle {
+                    color: color && !to_file,
+                    width,
+                },
+                args.quiet,
+            )),
+            Format::Concise => Box::new(output::Concise { quiet: args.quiet }),
+            Format::Json => Box::new(output::Json::default()),
+            Format::Sarif => Box::new(output::Sarif::new(
+                output::repository_root(&cwd),
+                cwd.clone(),
+            )),
+            Format::Junit => Box::new(output::Junit::default()),
+            Format::Github => Box::new(output::Github),
+        };
+        let slot = match &t.output {
+            None => None,
+            Some(path) => {
+                let f = std::fs::File::create(path)
+                    .map_err(|e| Error::Usage(format!("cannot write `{}`: {e}", path.display())))?;
+                files.push(io::BufWriter::new(f));
+                Some(files.len() - 1)
+            }
+        };
+        sinks.push((sink, slot));
+    }
     let progress = Progress::new(inputs.len());
     let mut summary = Summary::default();
     let mut worst = Outcome::default();
@@ -163,13 +203,30 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
         let mut next = 0;
         for (i, report) in rx.iter() {
             pending.insert(i, report);
-            while let Some(report) = pending.remove(&next) {
+            while let Some(mut report) = pending.remove(&next) {
                 progress.tick();
+                policy.apply(&mut report);
+                if args.write_baseline.is_some() {
+                    let file = walk::relative_to(&repo_root, &cwd, &report.path);
+                    recorded.extend(
+                        report
+                            .findings
+                            .iter()
+                            .filter(|f| f.suppressed.is_none())
+                            .map(|f| baseline::entry(f, &file)),
+                    );
+                }
                 summary.add(&report);
-                worst.add(&report, args.fail_on);
-                if let Err(e) = sink.file(&mut out, &report) {
-                    stop.store(true, Ordering::Relaxed);
-                    return Err(e);
+                worst.add(&report, fail_on);
+                for (sink, slot) in sinks.iter_mut() {
+                    let out: &mut dyn Write = match slot {
+                        Some(i) => &mut files[*i],
+                        None => &mut stdout,
+                    };
+                    if let Err(e) = sink.file(out, &report) {
+                        stop.store(true, Ordering::Relaxed);
+                        return Err(e);
+                    }
                 }
                 next += 1;
             }
@@ -178,8 +235,28 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
     });
     progress.finish();
     written?;
-    sink.finish(&mut out, &summary)?;
-    out.flush()?;
+    for (sink, slot) in sinks.iter_mut() {
+        let out: &mut dyn Write = match slot {
+            Some(i) => &mut files[*i],
+            None => &mut stdout,
+        };
+        sink.finish(out, &summary)?;
+    }
+    for f in &mut files {
+        f.flush()?;
+    }
+    stdout.flush()?;
+    if let Some(path) = &args.write_baseline {
+        let n = baseline::write(path, recorded).map_err(|e| {
+            Error::Usage(format!("cannot write baseline `{}`: {e}", path.display()))
+        })?;
+        eprintln!("wrote {n} baseline entries to {}", path.display());
+        return Ok(EXIT_CLEAN);
+    }
+    let fixed = policy.baseline_fixed();
+    if fixed > 0 {
+        eprintln!("note: {fixed} baseline entries match no finding any more (fixed); refresh the baseline with --write-baseline");
+    }
     Ok(worst.exit_code())
 }
 
@@ -338,7 +415,7 @@ impl Outcome {
             FailOn::Info => Some(Severity::Info),
             FailOn::Never => None,
         };
-        for f in &r.findings {
+        for f in r.findings.iter().filter(|f| f.suppressed.is_none()) {
             self.internal_error |= f.rule == "internal-error";
             self.failing |= threshold.is_some_and(|t| f.severity >= t);
         }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -12,6 +12,134 @@ pub enum Format {
     Concise,
     /// the stable JSON contract (version 1)
     Json,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// JUnit XML, one test suite per file
+    Junit,
+    /// GitHub Actions workflow commands (inline pull-request annotations)
+    Github,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// List every rule: name, category, default severity, summary.
+    Rules {
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
+    /// Print a rule's documentation.
+    Rule { name: String },
+    /// Print the JSON Schema of .winlint.yaml (for editor completion).
+    ConfigSchema,
+    /// Print shell completions.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// One rendering of the findings: a format and where it goes (`None` = standard output).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub format: Format,
+    pub output: Option<PathBuf>,
+}
+
+impl Args {
+    /// Parses the process arguments, pairing `--format`/`--output` by their order.
+    pub fn parse_with_targets() -> Args {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Args::command().get_matches();
+        let mut args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        let idx = |id: &str| {
+            matches
+                .indices_of(id)
+                .map(|i| i.collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        match pair_targets(&args.format, &idx("format"), &args.output, &idx("output")) {
+            Ok(t) => args.targets = t,
+            Err(msg) => Args::command()
+                .error(clap::error::ErrorKind::ArgumentConflict, msg)
+                .exit(),
+        }
+        args
+    }
+
+    /// The targets, or the default (human to standard output) when none were paired.
+    pub fn effective_targets(&self) -> Vec<Target> {
+        if !self.targets.is_empty() {
+            return self.targets.clone();
+        }
+        match pair_targets(
+            &self.format,
+            &(0..self.format.len()).collect::<Vec<_>>(),
+            &self.output,
+            &[],
+        ) {
+            Ok(t) if !t.is_empty() => t,
+            _ => vec![Target {
+                format: self.format.first().copied().unwrap_or(Format::Human),
+                output: self.output.first().cloned(),
+            }],
+        }
+    }
+}
+
+/// Each output binds to the nearest earlier format without one; other formats go to stdout.
+pub fn pair_targets(
+    formats: &[Format],
+    format_idx: &[usize],
+    outputs: &[PathBuf],
+    output_idx: &[usize],
+) -> Result<Vec<Target>, String> {
+    let mut targets: Vec<(usize, Target)> = formats
+        .iter()
+        .zip(format_idx)
+        .map(|(f, i)| {
+            (
+                *i,
+                Target {
+                    format: *f,
+                    output: None,
+                },
+            )
+        })
+        .collect();
+    if formats.is_empty() {
+        targets.push((
+            0,
+            Target {
+                format: Format::Human,
+                output: None,
+            },
+        ));
+    }
+    for (path, j) in outputs.iter().zip(output_idx) {
+        let slot = targets
+            .iter_mut()
+            .rev()
+            .find(|(i, t)| (*i < *j || formats.is_empty()) && t.output.is_none());
+        match slot {
+            Some((_, t)) => t.output = Some(path.clone()),
+            None => {
+                return Err(format!(
+                    "--output {} has no --format before it to write",
+                    path.display()
+                ))
+            }
+        }
+    }
+    if targets.iter().filter(|(_, t)| t.output.is_none()).count() > 1 {
+        return Err(
+            "only one --format can go to standard output; give the others an --output FILE".into(),
+        );
+    }
+    Ok(targets.into_iter().map(|(_, t)| t).collect())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -20,7 +148,8 @@ pub enum Floor {
     Parse,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FailOn {
     Error,
     Warning,
@@ -36,16 +165,35 @@ pub enum Color {
 }
 
 /// Lint Kubernetes manifests for Windows-workload scheduling mistakes.
+///
+/// A directory whose name is also a subcommand (`rules`) is linted as `./rules`.
 #[derive(Debug, Parser)]
-#[command(name = "winlint", version, about)]
+#[command(
+    name = "winlint",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Files and directories to lint; `-` reads one stream from standard input.
     #[arg(default_value = ".")]
     pub paths: Vec<String>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format (default: human). Repeat with --output to write several formats in one
+    /// run: each --output takes the --format before it; a --format without one goes to stdout.
+    #[arg(long, value_enum, action = clap::ArgAction::Append)]
+    pub format: Vec<Format>,
+
+    /// Write the preceding --format to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE", action = clap::ArgAction::Append)]
+    pub output: Vec<PathBuf>,
+
+    /// Where each format goes, paired from the command line's order by `targets()`.
+    #[arg(skip)]
+    pub targets: Vec<Target>,
 
     /// Configuration file (default: .winlint.yaml in the current directory or above).
     #[arg(long, value_name = "FILE")]
@@ -55,9 +203,10 @@ pub struct Args {
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
 
-    /// Exit with 1 when a finding at or above this severity is reported.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding at or above this severity is reported [default: warning,
+    /// or `failOn:` from the config].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// When to use colour (NO_COLOR also turns it off).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -74,6 +223,18 @@ pub struct Args {
     /// Do not run these rules or categories; comma-separated.
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     pub ignore: Vec<String>,
+
+    /// Report only findings that are not in this baseline file (overrides `baseline:`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in FILE as the baseline, then exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Ignore suppression annotations and comments: show every finding.
+    #[arg(long)]
+    pub no_suppressions: bool,
 
     /// Files larger than this many bytes are reported as `input-too-large` and not read.
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]

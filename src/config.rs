@@ -22,17 +22,57 @@ pub const FILE_NAME: &str = ".winlint.yaml";
 pub struct Config {
     pub cluster: Cluster,
     pub rules: RuleSettings,
+    /// `--no-suppressions`: report what annotations, comments, exemptions and the baseline
+    /// would silence.
+    pub no_suppressions: bool,
+    /// Paths never linted (globs relative to `base`).
+    pub exclude: Vec<String>,
+    /// Rules ignored in matching paths.
+    pub per_path_ignores: Vec<(String, Vec<String>)>,
+    /// Objects that are not the user's to fix (vendored charts).
+    pub exemptions: Vec<Exemption>,
+    /// `failOn:` (the command line's `--fail-on` wins).
+    pub fail_on: Option<crate::cli::FailOn>,
+    /// `baseline:`, resolved against the config file's folder.
+    pub baseline: Option<PathBuf>,
+    /// The folder globs and relative paths are resolved against: the config file's folder.
+    pub base: Option<PathBuf>,
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
 }
 
+/// `exemptions:` entry: findings of `rules` on matching objects are suppressed with `reason`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Exemption {
+    #[serde(default)]
+    pub rules: Vec<String>,
+    #[serde(default)]
+    pub namespaces: Vec<String>,
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    #[serde(default)]
+    pub names: Vec<String>,
+    pub reason: String,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct RawConfig {
+pub(crate) struct RawConfig {
     #[serde(default)]
     cluster: Option<RawCluster>,
     #[serde(default)]
     rules: Option<RawRules>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    per_path_ignores: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    exemptions: Vec<Exemption>,
+    #[serde(default)]
+    fail_on: Option<crate::cli::FailOn>,
+    #[serde(default)]
+    baseline: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -106,6 +146,15 @@ impl Effect {
     }
 }
 
+/// The top-level keys the config accepts, read from the parser's own field list (a test
+/// compares them with the published JSON Schema).
+pub fn top_level_keys() -> &'static [&'static str] {
+    match crate::model::known::<RawConfig>(&[]) {
+        crate::model::Known::Struct(_, fields) => fields,
+        _ => &[],
+    }
+}
+
 /// Finds `.winlint.yaml` from `start` upwards, stopping at the repository root (a folder
 /// with `.git`) or the filesystem root.
 pub fn discover(start: &Path) -> Option<PathBuf> {
@@ -141,6 +190,14 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Error> {
         if c.cluster.source != ClusterSource::Default {
             c.cluster.source = ClusterSource::Config(path.clone());
         }
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let base = if base.as_os_str().is_empty() {
+            cwd.to_path_buf()
+        } else {
+            cwd.join(base)
+        };
+        c.baseline = c.baseline.map(|b| base.join(b));
+        c.base = Some(base);
         c.path = Some(path);
         c
     })
@@ -193,6 +250,91 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
         })?,
     };
     let mut config = Config::default();
+    let root = roots.first().map(|d| &d.root);
+    let span_at = |path: &[PathKey<'_>]| {
+        root.and_then(|n| n.at(path))
+            .map_or((0, 0), |n: &Node<'_>| (n.span.start, n.span.len()))
+    };
+    for (i, g) in raw.exclude.iter().enumerate() {
+        if let Err(e) = globset::Glob::new(g) {
+            let (start, len) = span_at(&[PathKey::Key("exclude"), PathKey::Index(i)]);
+            return Err(err(
+                start,
+                len,
+                format!("`exclude[{i}]`: invalid glob: {e}"),
+                "here",
+                None,
+            ));
+        }
+    }
+    config.exclude = raw.exclude;
+    for (glob, names) in &raw.per_path_ignores {
+        let span = root
+            .and_then(|n| n.get("perPathIgnores"))
+            .and_then(|n| n.entry(glob))
+            .map_or((0, 0), |e| (e.key.span.start, e.key.span.len()));
+        if let Err(e) = globset::Glob::new(glob) {
+            return Err(err(
+                span.0,
+                span.1,
+                format!("`perPathIgnores`: invalid glob `{glob}`: {e}"),
+                "here",
+                None,
+            ));
+        }
+        for name in names {
+            if let Err(u) = check_selector(name, false) {
+                return Err(err(
+                    span.0,
+                    span.1,
+                    format!(
+                        "`perPathIgnores.{glob}`: unknown rule or category `{}`",
+                        u.entry
+                    ),
+                    "in this entry",
+                    u.suggestion.map(|s| format!("did you mean `{s}`?")),
+                ));
+            }
+        }
+    }
+    config.per_path_ignores = raw.per_path_ignores.into_iter().collect();
+    for (i, x) in raw.exemptions.iter().enumerate() {
+        for (j, name) in x.rules.iter().enumerate() {
+            if let Err(u) = check_selector(name, false) {
+                let (start, len) = span_at(&[
+                    PathKey::Key("exemptions"),
+                    PathKey::Index(i),
+                    PathKey::Key("rules"),
+                    PathKey::Index(j),
+                ]);
+                return Err(err(
+                    start,
+                    len,
+                    format!(
+                        "`exemptions[{i}].rules`: unknown rule or category `{}`",
+                        u.entry
+                    ),
+                    "here",
+                    u.suggestion.map(|s| format!("did you mean `{s}`?")),
+                ));
+            }
+        }
+        for glob in x.namespaces.iter().chain(&x.kinds).chain(&x.names) {
+            if let Err(e) = globset::Glob::new(glob) {
+                let (start, len) = span_at(&[PathKey::Key("exemptions"), PathKey::Index(i)]);
+                return Err(err(
+                    start,
+                    len,
+                    format!("`exemptions[{i}]`: invalid glob `{glob}`: {e}"),
+                    "in this entry",
+                    None,
+                ));
+            }
+        }
+    }
+    config.exemptions = raw.exemptions;
+    config.fail_on = raw.fail_on;
+    config.baseline = raw.baseline.map(PathBuf::from);
     if let Some(r) = raw.rules {
         let root = roots.first().map(|d| &d.root);
         let at = |path: &[PathKey<'_>]| {
@@ -326,6 +468,27 @@ mod tests {
             "unknown-feild"
         );
         assert_eq!(help.as_deref(), Some("did you mean `unknown-field`?"));
+    }
+
+    #[test]
+    fn ci_keys_parse_and_validate() {
+        let c = parse("c.yaml", "failOn: error\nexclude: [\"vendor/**\"]\nperPathIgnores: {\"legacy/*.yaml\": [unknown-field]}\nexemptions:\n- {rules: [windows-workload-may-land-on-linux], namespaces: [kube-*], reason: vendored}\nbaseline: .winlint-baseline.json\n").expect("valid");
+        assert_eq!(c.fail_on, Some(crate::cli::FailOn::Error));
+        assert_eq!(c.exclude, ["vendor/**"]);
+        assert_eq!(c.per_path_ignores[0].1, ["unknown-field"]);
+        assert_eq!(c.exemptions[0].reason, "vendored");
+        let text = "exemptions:\n- {rules: [windows-workload-may-land-on-linx], reason: x}\n";
+        let Err(Error::Config { help, .. }) = parse("c.yaml", text) else {
+            panic!("expected a config error")
+        };
+        assert_eq!(
+            help.as_deref(),
+            Some("did you mean `windows-workload-may-land-on-linux`?")
+        );
+        assert!(matches!(
+            parse("c.yaml", "failOn: sometimes\n"),
+            Err(Error::Config { .. })
+        ));
     }
 
     #[test]

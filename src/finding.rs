@@ -62,6 +62,11 @@ pub struct Finding {
     pub help: Option<String>,
     /// The object concerned; `None` for file-level findings (invalid YAML, I/O).
     pub resource: Option<ResourceId>,
+    /// The field path of the primary span in the object (`spec.template.spec`), filled in
+    /// by the pipeline; baselines and fingerprints use it instead of line numbers.
+    pub field: Option<String>,
+    /// Why the finding is suppressed (an annotation, a comment, the baseline), if it is.
+    pub suppressed: Option<String>,
 }
 
 impl Finding {
@@ -79,6 +84,8 @@ impl Finding {
             secondary: Vec::new(),
             help: None,
             resource: None,
+            field: None,
+            suppressed: None,
         }
     }
     pub fn with_help(mut self, help: impl Into<String>) -> Finding {

@@ -7,8 +7,10 @@
 #![allow(clippy::result_large_err)]
 
 pub mod app;
+pub mod baseline;
 pub mod cli;
 pub mod cluster;
+pub mod commands;
 pub mod config;
 pub mod decode;
 pub mod error;
@@ -21,8 +23,10 @@ pub mod lint;
 pub mod model;
 pub mod output;
 pub mod placement;
+pub mod policy;
 pub mod rules;
 pub mod scheduling;
 pub mod settings;
+pub mod suppress;
 pub mod walk;
 pub mod yaml;

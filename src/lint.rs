@@ -5,6 +5,7 @@ use crate::decode::{decode, Decoded};
 use crate::finding::{Finding, SourceText};
 use crate::model::{classify, Classified};
 use crate::rules::{self, Context, RULES};
+use crate::suppress::Suppressions;
 use crate::yaml::{parse_chunk, split_documents, Limits};
 
 /// Counts for the summary line.
@@ -63,6 +64,8 @@ pub fn lint_text(path: String, text: String, cx: &Context<'_>) -> FileReport {
         files: 1,
         ..Counts::default()
     };
+    let suppress = !cx.config.no_suppressions;
+    let mut suppressions = Suppressions::default();
     for chunk in split_documents(&text) {
         match parse_chunk(chunk, Limits::default()) {
             Err(e) => {
@@ -83,6 +86,9 @@ pub fn lint_text(path: String, text: String, cx: &Context<'_>) -> FileReport {
                         Classified::Objects(objects) => {
                             counts.resources += objects.len();
                             for candidate in objects {
+                                if suppress {
+                                    suppressions.add_object(candidate.node);
+                                }
                                 lint_object(candidate, cx, &mut findings);
                             }
                         }
@@ -93,6 +99,11 @@ pub fn lint_text(path: String, text: String, cx: &Context<'_>) -> FileReport {
     }
     let settings = &cx.config.rules;
     findings.retain(|f| settings.enabled_name(f.rule));
+    let mut source = SourceText::new(text);
+    if suppress {
+        suppressions.add_comments(&source);
+        suppressions.apply(&source, &mut findings, &|rule| settings.enabled_name(rule));
+    }
     for f in &mut findings {
         f.severity = settings.severity(f.rule, f.severity);
     }
@@ -100,14 +111,12 @@ pub fn lint_text(path: String, text: String, cx: &Context<'_>) -> FileReport {
         (a.primary.span.start, a.rule, &a.message).cmp(&(b.primary.span.start, b.rule, &b.message))
     });
     // Keep the text only where a renderer needs it.
-    let text = if findings.is_empty() {
-        String::new()
-    } else {
-        text
-    };
+    if findings.is_empty() {
+        source = SourceText::new(String::new());
+    }
     FileReport {
         path,
-        source: SourceText::new(text),
+        source,
         findings,
         counts,
     }
@@ -119,22 +128,31 @@ fn lint_object(
     out: &mut Vec<Finding>,
 ) {
     let fallback = candidate.node.span;
+    let node = candidate.node;
     for u in candidate.unknown_fields() {
-        out.push(rules::unknown_field_diagnostic(&candidate.id, &u));
+        let mut f = rules::unknown_field_diagnostic(&candidate.id, &u);
+        f.field = Some(node.path_at(u.key_span.start));
+        out.push(f);
     }
     let object = match candidate.decode() {
         Ok(o) => o,
         Err((id, err)) => {
-            out.push(rules::invalid_resource_diagnostic(&id, &err, fallback));
+            let mut f = rules::invalid_resource_diagnostic(&id, &err, fallback);
+            f.field = Some(err.path_string());
+            out.push(f);
             return;
         }
     };
+    let first = out.len();
     let workload = object.workload();
     for rule in RULES.iter().filter(|r| cx.config.rules.enabled(**r)) {
         rule.check_object(&object, cx, out);
         if let Some(w) = &workload {
             rule.check_workload(w, cx, out);
         }
+    }
+    for f in &mut out[first..] {
+        f.field = Some(object.node.path_at(f.primary.span.start));
     }
 }
 

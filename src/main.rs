@@ -1,9 +1,7 @@
 //! The `winlint` binary: parse arguments, call the library, exit with its code.
 
-use clap::Parser;
-
 fn main() {
-    let args = winlint::cli::Args::parse();
+    let args = winlint::cli::Args::parse_with_targets();
     let code = winlint::app::run(&args, &mut std::io::stdout(), &mut std::io::stderr());
     std::process::exit(code);
 }

@@ -138,3 +138,22 @@ pub fn discover(
     out.dedup_by(|a, b| a.display() == b.display());
     Ok(out)
 }
+
+/// `shown` (as typed, relative to `cwd`) relative to `base`, with `/`; paths outside `base`
+/// stay as typed. Used for globs in the config, baselines and SARIF URIs.
+pub fn relative_to(base: &Path, cwd: &Path, shown: &str) -> String {
+    let mut abs = PathBuf::new();
+    for c in cwd.join(shown).components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                abs.pop();
+            }
+            other => abs.push(other.as_os_str()),
+        }
+    }
+    match abs.strip_prefix(base) {
+        Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
+        Err(_) => shown.to_owned(),
+    }
+}

@@ -222,6 +222,7 @@ fn json_contract() {
             "infos",
             "resources",
             "skipped",
+            "suppressed",
             "warnings"
         ]
     );

@@ -153,6 +153,6 @@ fn readme_rule_table_matches_the_registry() {
     assert_eq!(
         readme[start..end].trim(),
         rules::markdown_table().trim(),
-        "README rule table is stale: paste the output of rules::markdown_table()"
+        "README rule table is stale: paste the output of `winlint rules --format markdown`"
     );
 }

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::yaml::{DeError, Node};
 
-pub use schema::{unknown_fields, Suggestion, UnknownField};
+pub use schema::{known, unknown_fields, Known, Suggestion, UnknownField};
 pub use workload::{ContainerRef, Workload};
 
 /// apiVersion, kind, name and namespace of an object, for findings and output.

@@ -9,6 +9,7 @@ mod invalid_resource;
 mod invalid_yaml;
 mod io_error;
 mod unknown_field;
+mod unused_suppression;
 mod windows_workload_may_land_on_linux;
 
 pub use duplicate_key::duplicate_key_diagnostic;
@@ -18,6 +19,7 @@ pub use invalid_resource::invalid_resource_diagnostic;
 pub use invalid_yaml::invalid_yaml_diagnostic;
 pub use io_error::io_error_diagnostic;
 pub use unknown_field::unknown_field_diagnostic;
+pub use unused_suppression::unused_suppression_diagnostic;
 
 use crate::config::Config;
 use crate::finding::{Finding, Severity};
@@ -76,6 +78,7 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_resource::InvalidResource,
     &unknown_field::UnknownField,
     &duplicate_key::DuplicateKey,
+    &unused_suppression::UnusedSuppression,
     &windows_workload_may_land_on_linux::WindowsWorkloadMayLandOnLinux,
 ];
 

@@ -152,6 +152,52 @@ impl<'a> Node<'a> {
     }
 }
 
+impl Node<'_> {
+    /// The field path (`spec.template.spec.containers[0].image`) of the innermost key or
+    /// value containing `offset`: a finding's address that survives line moves.
+    pub fn path_at(&self, offset: usize) -> String {
+        let mut path = String::new();
+        let mut node = self;
+        'descend: loop {
+            match &node.value {
+                Value::Map(entries) => {
+                    for e in entries {
+                        let key_hit = e.key.span.start <= offset
+                            && offset < e.key.span.end.max(e.key.span.start + 1);
+                        let value_hit = e.value.span.start <= offset && offset <= e.value.span.end;
+                        if key_hit || value_hit {
+                            if !path.is_empty() {
+                                path.push('.');
+                            }
+                            path.push_str(e.key.as_str().unwrap_or("?"));
+                            if key_hit {
+                                break 'descend;
+                            }
+                            node = &e.value;
+                            continue 'descend;
+                        }
+                    }
+                    break;
+                }
+                Value::Seq(items) => {
+                    match items
+                        .iter()
+                        .position(|n| n.span.start <= offset && offset <= n.span.end)
+                    {
+                        Some(i) => {
+                            path.push_str(&format!("[{i}]"));
+                            node = &items[i];
+                        }
+                        None => break,
+                    }
+                }
+                Value::Scalar(_) => break,
+            }
+        }
+        path
+    }
+}
+
 /// A step in a lookup path.
 #[derive(Debug, Clone, Copy)]
 pub enum PathKey<'k> {
@@ -461,6 +507,22 @@ mod tests {
         assert_eq!(&s[os.span.start..os.span.end], "windows");
         let key = &root.entry("spec").expect("spec").key;
         assert_eq!(&s[key.span.start..key.span.end], "spec");
+    }
+
+    #[test]
+    fn path_at_offsets() {
+        let s = "spec:\n  containers:\n  - name: c\n    image: x\n";
+        let docs = parse(s).expect("parses");
+        let root = &docs[0].root;
+        assert_eq!(
+            root.path_at(s.find("image").expect("image")),
+            "spec.containers[0].image"
+        );
+        assert_eq!(
+            root.path_at(s.find("x\n").expect("x")),
+            "spec.containers[0].image"
+        );
+        assert_eq!(root.path_at(0), "spec");
     }
 
     #[test]

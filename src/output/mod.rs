@@ -13,6 +13,14 @@ use serde::Serialize;
 use crate::finding::{Severity, WithSource};
 use crate::lint::{Counts, FileReport};
 
+mod github;
+mod junit;
+mod sarif;
+
+pub use github::Github;
+pub use junit::Junit;
+pub use sarif::{fingerprint, repository_root, Sarif};
+
 /// Totals over a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -20,6 +28,8 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings silenced by an annotation, a comment or the baseline.
+    pub suppressed: usize,
 }
 
 impl Summary {
@@ -34,6 +44,10 @@ impl Summary {
     pub fn add(&mut self, r: &FileReport) {
         self.counts += r.counts;
         for f in &r.findings {
+            if f.suppressed.is_some() {
+                self.suppressed += 1;
+                continue;
+            }
             match f.severity {
                 Severity::Error => self.errors += 1,
                 Severity::Warning => self.warnings += 1,
@@ -45,8 +59,13 @@ impl Summary {
     /// `Checked 3 files: 5 documents, 4 resources, 1 skipped. Found 2 errors, 1 warning, 0 infos.`
     pub fn line(&self) -> String {
         let c = &self.counts;
+        let suppressed = if self.suppressed > 0 {
+            format!(" ({} suppressed)", self.suppressed)
+        } else {
+            String::new()
+        };
         format!(
-            "Checked {}: {}, {}, {} skipped (not Kubernetes objects). Found {}, {}, {}.",
+            "Checked {}: {}, {}, {} skipped (not Kubernetes objects). Found {}, {}, {}{suppressed}.",
             plural(c.files, "file"),
             plural(c.documents, "document"),
             plural(c.resources, "resource"),
@@ -134,7 +153,7 @@ impl Sink for Human {
             name: &r.path,
             text: &r.source.text,
         };
-        for f in &r.findings {
+        for f in r.findings.iter().filter(|f| f.suppressed.is_none()) {
             let mut buf = String::new();
             let diag = WithSource {
                 finding: f,
@@ -163,7 +182,7 @@ pub struct Concise {
 
 impl Sink for Concise {
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
-        for f in &r.findings {
+        for f in r.findings.iter().filter(|f| f.suppressed.is_none()) {
             let p = r.source.position(f.primary.span.start);
             writeln!(
                 out,
@@ -190,7 +209,7 @@ pub struct Json {
 
 impl Sink for Json {
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
-        for f in &r.findings {
+        for f in r.findings.iter().filter(|f| f.suppressed.is_none()) {
             out.write_all(if self.written == 0 {
                 b"{\n  \"version\": 1,\n  \"findings\": [\n"
             } else {
@@ -224,6 +243,7 @@ impl Sink for Json {
             errors: summary.errors,
             warnings: summary.warnings,
             infos: summary.infos,
+            suppressed: summary.suppressed,
         })
         .map_err(io::Error::other)?;
         out.write_all(b"  \"summary\": ")?;
@@ -294,6 +314,7 @@ struct JsonSummary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    suppressed: usize,
 }
 
 fn json_finding<'a>(r: &'a FileReport, f: &'a crate::finding::Finding) -> JsonFinding<'a> {
