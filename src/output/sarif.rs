@@ -193,9 +193,9 @@ impl Sarif {
         let bases = serde_json::to_string(&json!({"%SRCROOT%": {"uri": root_uri}}))
             .map_err(io::Error::other)?;
         // `{"$schema":...,"version":"2.1.0","runs":[{"tool":{"driver":...},...,"results":[`
-        write!(
+        writeln!(
             out,
-            "{},\"runs\":[{{\"tool\":{{\"driver\":{driver}}},\"originalUriBaseIds\":{bases},\"columnKind\":\"unicodeCodePoints\",\"results\":[\n",
+            "{},\"runs\":[{{\"tool\":{{\"driver\":{driver}}},\"originalUriBaseIds\":{bases},\"columnKind\":\"unicodeCodePoints\",\"results\":[",
             head.trim_end_matches('}')
         )
     }
