@@ -60,22 +60,13 @@ pub struct Inventory {
 pub fn may_contain_definitions(bytes: &[u8]) -> bool {
     const KINDS: [&[u8]; 3] = [b"RuntimeClass", b"Namespace", b"GMSACredentialSpec"];
     KINDS.iter().any(|kind| {
-        let mut from = 0;
-        while let Some(i) = find(&bytes[from..], kind) {
-            let at = from + i;
-            let end = at + kind.len();
-            let word_ends = bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric());
-            if word_ends && preceded_by_kind(&bytes[..at]) {
-                return true;
-            }
-            from = end;
-        }
-        false
+        memchr::memmem::find_iter(bytes, kind).any(|at| {
+            let word_ends = bytes
+                .get(at + kind.len())
+                .is_none_or(|b| !b.is_ascii_alphanumeric());
+            word_ends && preceded_by_kind(&bytes[..at])
+        })
     })
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Does the line before `head`'s end read `kind:` (allowing quotes and blanks)?
