@@ -9,11 +9,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use rayon::prelude::*;
 
-use crate::cli::{Args, Color, FailOn, Format};
+use crate::cli::{Args, Color, Command, FailOn, Format};
 use crate::config;
 use crate::error::Error;
 use crate::finding::Severity;
-use crate::images::Classifier;
 use crate::inventory::{may_contain_definitions, Inventory};
 use crate::lint::{lint_bytes, FileReport};
 use crate::output::{self, HumanStyle, Summary};
@@ -27,7 +26,13 @@ pub const EXIT_ERROR: i32 = 2;
 
 /// Runs winlint with parsed arguments; `stdout` receives the report.
 pub fn run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
-    match try_run(args, stdout) {
+    let result = match &args.command {
+        Some(Command::Profile { config }) => crate::profile::render(config.as_deref())
+            .map_err(RunError::from)
+            .and_then(|yaml| Ok(stdout.write_all(yaml.as_bytes()).map(|()| EXIT_CLEAN)?)),
+        None => try_run(args, stdout),
+    };
+    match result {
         Ok(code) => code,
         Err(RunError::Tool(e)) => {
             let mut buf = String::new();
@@ -89,7 +94,7 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
     } else {
         None
     };
-    let images = Classifier::default();
+    let images = config.images.clone();
     let jobs = args.jobs.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)

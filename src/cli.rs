@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -31,8 +31,17 @@ pub enum Color {
 
 /// Lint Kubernetes manifests for Windows-workload scheduling mistakes.
 #[derive(Debug, Parser)]
-#[command(name = "winlint", version, about)]
+#[command(
+    name = "winlint",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Args {
+    /// `winlint profile`; a folder literally named `profile` is linted as `./profile`.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Files and directories to lint; `-` reads one stream from standard input.
     #[arg(default_value = ".")]
     pub paths: Vec<String>,
@@ -72,4 +81,14 @@ pub struct Args {
     /// Name to show for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the effective cluster model (node pools, taints, RuntimeClasses) as YAML.
+    Profile {
+        /// Configuration file (default: .winlint.yaml in the current directory or above).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }

@@ -5,13 +5,17 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use k8s_openapi::api::core::v1::Taint;
+use k8s_openapi::api::core::v1::{Taint, Toleration};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use miette::NamedSource;
 use serde::Deserialize;
 
-use crate::cluster::{Cluster, ClusterSource, NodePool};
+use crate::cluster::{self, Cluster, ClusterSource, NodePool, PRESETS};
 use crate::error::Error;
 use crate::finding::Severity;
+use crate::images::{Classifier, ImageOs, RepoPattern};
+use crate::inventory::{Origin, RuntimeClassDef};
+use crate::model::{classify, Classified, Typed};
 use crate::settings::{check_selector, RuleSettings};
 use crate::yaml::{from_node, parse_chunk, split_documents, Limits, Node, PathKey};
 
@@ -22,6 +26,8 @@ pub const FILE_NAME: &str = ".winlint.yaml";
 pub struct Config {
     pub cluster: Cluster,
     pub rules: RuleSettings,
+    /// Built-in image tables plus the user's `images:` patterns.
+    pub images: Classifier,
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
 }
@@ -33,6 +39,8 @@ struct RawConfig {
     cluster: Option<RawCluster>,
     #[serde(default)]
     rules: Option<RawRules>,
+    #[serde(default)]
+    images: Option<RawImages>,
 }
 
 #[derive(Deserialize, Default)]
@@ -67,11 +75,18 @@ impl From<Level> for Severity {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RawCluster {
-    node_pools: Vec<RawPool>,
+    #[serde(default)]
+    node_pools: Option<Vec<RawPool>>,
+    #[serde(default)]
+    nodes: Option<String>,
+    #[serde(default)]
+    preset: Option<String>,
+    #[serde(default)]
+    runtime_classes: Vec<RawRuntimeClass>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(deny_unknown_fields)]
 struct RawPool {
     name: String,
     #[serde(default)]
@@ -87,6 +102,65 @@ struct RawTaint {
     #[serde(default)]
     value: Option<String>,
     effect: Effect,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRuntimeClass {
+    name: String,
+    handler: String,
+    #[serde(default)]
+    scheduling: Option<RawScheduling>,
+    #[serde(default)]
+    overhead: Option<RawOverhead>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawScheduling {
+    #[serde(default)]
+    node_selector: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    tolerations: Option<Vec<RawToleration>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawToleration {
+    #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    operator: Option<Operator>,
+    #[serde(default)]
+    value: Option<String>,
+    #[serde(default)]
+    effect: Option<Effect>,
+    #[serde(default)]
+    toleration_seconds: Option<i64>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+enum Operator {
+    Equal,
+    Exists,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawOverhead {
+    #[serde(default)]
+    pod_fixed: Option<BTreeMap<String, Quantity>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    #[serde(default)]
+    windows: Vec<String>,
+    #[serde(default)]
+    linux: Vec<String>,
+    #[serde(default, rename = "multiOS")]
+    multi_os: Vec<String>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -137,17 +211,25 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Error> {
         path: shown.clone(),
         source,
     })?;
-    parse(&shown, &text).map(|mut c| {
-        if c.cluster.source != ClusterSource::Default {
-            c.cluster.source = ClusterSource::Config(path.clone());
-        }
+    // Paths in the config (`cluster.nodes`) are relative to the config file's folder.
+    let base = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    parse_in(&shown, &text, &base).map(|mut c| {
         c.path = Some(path);
         c
     })
 }
 
-/// Parses config text; `name` is used in errors.
+/// Parses config text; `name` is used in errors; relative paths resolve against the
+/// current directory.
 pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
+    parse_in(name, text, Path::new("."))
+}
+
+/// Parses config text whose relative paths resolve against `base`.
+pub fn parse_in(name: &str, text: &str, base: &Path) -> Result<Config, Error> {
     let err =
         |at: usize, len: usize, message: String, label: &str, help: Option<String>| Error::Config {
             path: name.to_owned(),
@@ -236,40 +318,253 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
             severity: r.severity.into_iter().map(|(k, v)| (k, v.into())).collect(),
         };
     }
+    let root = roots.first().map(|d| &d.root);
+    let span_at = |path: &[PathKey<'_>]| {
+        root.and_then(|n| n.at(path))
+            .map_or((0, 0), |n: &Node<'_>| (n.span.start, n.span.len()))
+    };
+    let key_span = |path: &[&str]| {
+        let (last, parents) = path.split_last()?;
+        let mut n = root?;
+        for k in parents {
+            n = n.get(k)?;
+        }
+        n.entry(last).map(|e| (e.key.span.start, e.key.span.len()))
+    };
     if let Some(c) = raw.cluster {
-        if c.node_pools.is_empty() {
+        let given: Vec<&str> = [
+            ("nodePools", c.node_pools.is_some()),
+            ("nodes", c.nodes.is_some()),
+            ("preset", c.preset.is_some()),
+        ]
+        .iter()
+        .filter(|(_, set)| *set)
+        .map(|(k, _)| *k)
+        .collect();
+        if given.len() > 1 {
+            let (start, len) = key_span(&["cluster", given[1]]).unwrap_or((0, 0));
             return Err(err(
-                0,
-                0,
-                "`cluster.nodePools` is empty".into(),
-                "here",
-                Some(config_help()),
+                start,
+                len,
+                format!(
+                    "`cluster` takes one of `nodePools`, `nodes` and `preset`, not both `{}` and `{}`",
+                    given[0], given[1]
+                ),
+                "second cluster model",
+                None,
             ));
         }
-        config.cluster = Cluster {
-            pools: c
-                .node_pools
-                .into_iter()
-                .map(|p| NodePool {
-                    name: p.name,
-                    labels: p.labels,
-                    taints: p
-                        .taints
-                        .into_iter()
-                        .map(|t| Taint {
-                            key: t.key,
-                            value: t.value,
-                            effect: t.effect.as_str().to_owned(),
-                            ..Default::default()
-                        })
-                        .collect(),
-                    closed_world: false,
-                })
-                .collect(),
-            source: ClusterSource::Config(PathBuf::from(name)),
-        };
+        if let Some(pools) = c.node_pools {
+            if pools.is_empty() {
+                let (start, len) = span_at(&[PathKey::Key("cluster"), PathKey::Key("nodePools")]);
+                return Err(err(
+                    start,
+                    len,
+                    "`cluster.nodePools` is empty".into(),
+                    "here",
+                    Some(config_help()),
+                ));
+            }
+            config.cluster.pools = pools.into_iter().map(pool_of).collect();
+            config.cluster.source = ClusterSource::NodePools(PathBuf::from(name));
+        }
+        if let Some(file) = c.nodes {
+            let (start, len) = span_at(&[PathKey::Key("cluster"), PathKey::Key("nodes")]);
+            let resolved = base.join(&file);
+            let shown = resolved.to_string_lossy().replace('\\', "/");
+            let pools = load_nodes(&resolved, &shown).map_err(|e| match e {
+                NodesError::InFile(e) => e,
+                NodesError::Here(message, help) => err(start, len, message, "here", help),
+            })?;
+            config.cluster.pools = pools;
+            config.cluster.source = ClusterSource::Nodes {
+                config: PathBuf::from(name),
+                file: resolved,
+            };
+        }
+        if let Some(p) = c.preset {
+            let Some(preset) = cluster::preset(&p) else {
+                let (start, len) = span_at(&[PathKey::Key("cluster"), PathKey::Key("preset")]);
+                let names: Vec<String> = PRESETS.iter().map(|p| format!("`{}`", p.name)).collect();
+                return Err(err(
+                    start,
+                    len,
+                    format!("`cluster.preset`: unknown preset `{p}`"),
+                    "not a built-in preset",
+                    Some(format!("built-in presets: {}", names.join(", "))),
+                ));
+            };
+            config.cluster = Cluster::preset(preset, PathBuf::from(name));
+        }
+        config.cluster.runtime_classes = c
+            .runtime_classes
+            .into_iter()
+            .map(runtime_class_of)
+            .collect();
+        for (i, rc) in config.cluster.runtime_classes.iter().enumerate() {
+            if config.cluster.runtime_classes[..i]
+                .iter()
+                .any(|o| o.name == rc.name)
+            {
+                let (start, len) = span_at(&[
+                    PathKey::Key("cluster"),
+                    PathKey::Key("runtimeClasses"),
+                    PathKey::Index(i),
+                ]);
+                return Err(err(
+                    start,
+                    len,
+                    format!("`cluster.runtimeClasses`: `{}` is declared twice", rc.name),
+                    "second declaration",
+                    None,
+                ));
+            }
+        }
+    }
+    if let Some(images) = raw.images {
+        let lists = [
+            (images.windows, ImageOs::Windows),
+            (images.linux, ImageOs::Linux),
+            (images.multi_os, ImageOs::MultiOs),
+        ];
+        let mut user: Vec<RepoPattern> = lists
+            .into_iter()
+            .flat_map(|(patterns, os)| {
+                patterns
+                    .into_iter()
+                    .map(move |pattern| RepoPattern { pattern, os })
+            })
+            .collect();
+        // The most specific (longest) pattern wins: `myreg.io/win/*` beats `myreg.io/*`.
+        user.sort_by_key(|p| std::cmp::Reverse(p.pattern.len()));
+        config.images = Classifier { user };
     }
     Ok(config)
+}
+
+fn pool_of(p: RawPool) -> NodePool {
+    NodePool {
+        name: p.name,
+        labels: p.labels,
+        taints: p
+            .taints
+            .into_iter()
+            .map(|t| Taint {
+                key: t.key,
+                value: t.value,
+                effect: t.effect.as_str().to_owned(),
+                ..Default::default()
+            })
+            .collect(),
+        closed_world: false,
+    }
+}
+
+fn runtime_class_of(rc: RawRuntimeClass) -> RuntimeClassDef {
+    let has_scheduling = rc.scheduling.is_some();
+    let (node_selector, tolerations) = match rc.scheduling {
+        Some(s) => (
+            s.node_selector,
+            s.tolerations.map(|ts| {
+                ts.into_iter()
+                    .map(|t| Toleration {
+                        key: t.key,
+                        operator: t.operator.map(|o| {
+                            match o {
+                                Operator::Equal => "Equal",
+                                Operator::Exists => "Exists",
+                            }
+                            .to_owned()
+                        }),
+                        value: t.value,
+                        effect: t.effect.map(|e| e.as_str().to_owned()),
+                        toleration_seconds: t.toleration_seconds,
+                    })
+                    .collect()
+            }),
+        ),
+        None => (None, None),
+    };
+    RuntimeClassDef {
+        name: rc.name,
+        handler: rc.handler,
+        node_selector,
+        tolerations,
+        has_scheduling,
+        overhead: rc.overhead.and_then(|o| o.pod_fixed),
+        origin: Origin::Config,
+    }
+}
+
+enum NodesError {
+    /// Problem inside the nodes file, reported against that file.
+    InFile(Error),
+    /// Problem reported at the config's `nodes:` value: message and help.
+    Here(String, Option<String>),
+}
+
+/// Reads the saved output of `kubectl get nodes -o yaml` (a `List` of Nodes, or Node
+/// documents): one closed-world pool per node, with its real labels and `spec.taints`.
+fn load_nodes(path: &Path, shown: &str) -> Result<Vec<NodePool>, NodesError> {
+    let save_help = Some(format!(
+        "save it with `kubectl get nodes -o yaml > {shown}`"
+    ));
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        NodesError::Here(
+            format!("cannot read nodes file `{shown}`: {e}"),
+            save_help.clone(),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let in_file = |at: usize, len: usize, message: String| {
+        NodesError::InFile(Error::Config {
+            path: shown.to_owned(),
+            message,
+            src: NamedSource::new(shown, text.to_owned()),
+            span: (at, len).into(),
+            label: "here".to_owned(),
+            help: None,
+        })
+    };
+    let mut pools = Vec::new();
+    for chunk in split_documents(text) {
+        let docs = parse_chunk(chunk, Limits::default())
+            .map_err(|e| in_file(e.at, 0, format!("invalid YAML: {}", e.message)))?;
+        for doc in &docs {
+            let Classified::Objects(objects) = classify(&doc.root) else {
+                continue;
+            };
+            for candidate in objects {
+                if candidate.id.kind != "Node" {
+                    continue;
+                }
+                let obj = candidate.decode().map_err(|(_, e)| {
+                    let span = e.span.unwrap_or_default();
+                    in_file(span.start, span.len(), format!("invalid Node: {e}"))
+                })?;
+                if let Typed::Node(node) = obj.typed {
+                    let name = node
+                        .metadata
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| format!("node-{}", pools.len() + 1));
+                    pools.push(NodePool {
+                        name,
+                        labels: node.metadata.labels.unwrap_or_default(),
+                        taints: node.spec.and_then(|s| s.taints).unwrap_or_default(),
+                        closed_world: true,
+                    });
+                }
+            }
+        }
+    }
+    if pools.is_empty() {
+        return Err(NodesError::Here(
+            format!("nodes file `{shown}` holds no Node objects"),
+            save_help,
+        ));
+    }
+    Ok(pools)
 }
 
 fn config_help() -> String {
@@ -289,7 +584,7 @@ mod tests {
         .expect("valid");
         assert_eq!(c.cluster.pools.len(), 2);
         assert_eq!(c.cluster.pools[1].taints[0].effect, "NoSchedule");
-        assert!(!c.cluster.is_default());
+        assert!(c.cluster.is_declared());
     }
 
     #[test]

@@ -84,13 +84,15 @@ pub enum OsTarget {
 }
 
 /// The operating systems of the cluster's pools that the pod's nodeSelector and required
-/// affinity admit (taints ignored): the allowed-OS set `A` of spec §0.5.
+/// affinity admit (taints ignored), after the RuntimeClass merge: the allowed-OS set `A`
+/// of spec §0.5. A RuntimeClass that conflicts or is missing adds nothing.
 pub fn allowed_os<'c>(w: &Workload<'_>, cx: &'c Context<'_>) -> BTreeSet<&'c str> {
+    let s = placement::scheduling(w, cx);
     cx.config
         .cluster
         .pools
         .iter()
-        .filter(|p| placement::admits(w.spec, p).possible())
+        .filter(|p| s.admits(p).possible())
         .filter_map(|p| p.os())
         .collect()
 }
