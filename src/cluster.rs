@@ -154,6 +154,9 @@ fn pool(name: &str, labels: &[(&str, &str)], taints: Vec<Taint>) -> NodePool {
     }
 }
 
+// Kubernetes publishes Windows node binaries for amd64 only (kubernetes-node-windows-amd64),
+// and the guide's Windows RuntimeClass selects `kubernetes.io/arch: amd64`. The Linux pool
+// does not guess its architecture: an arm64-only DaemonSet may well have arm64 nodes to run on.
 fn windows_pool(name: &str, build: &str, taints: Vec<Taint>) -> NodePool {
     pool(
         name,
@@ -167,11 +170,34 @@ fn windows_pool(name: &str, build: &str, taints: Vec<Taint>) -> NodePool {
 }
 
 fn linux_pool() -> NodePool {
-    pool(
-        "linux",
-        &[(OS_LABEL, "linux"), (ARCH_LABEL, "amd64")],
-        Vec::new(),
-    )
+    pool("linux", &[(OS_LABEL, "linux")], Vec::new())
+}
+
+/// Taints that Windows nodes carry in documented setups (spec §0.10). Against a built-in
+/// model, a pod that tolerates any of them has dealt with Windows taints, and winlint does
+/// not insist on the model's own convention.
+pub const KNOWN_WINDOWS_TAINTS: &[(&str, &str)] = &[
+    // Kubernetes Windows user guide: --register-with-taints='os=windows:NoSchedule'
+    ("os", "windows"),
+    // Google Distributed Cloud (VMware) Windows node pools; AKS on Azure Stack HCI guidance
+    ("node.kubernetes.io/os", "windows"),
+    // AKS on Azure Stack HCI (localised doc excerpt, capital W)
+    ("node.kubernetes.io/os", "Windows"),
+    // OpenShift Windows Machine Config Bootstrapper: os=Windows:NoSchedule
+    ("os", "Windows"),
+];
+
+/// The [`KNOWN_WINDOWS_TAINTS`] as NoSchedule taints.
+pub fn known_windows_taints() -> Vec<Taint> {
+    KNOWN_WINDOWS_TAINTS
+        .iter()
+        .map(|(k, v)| Taint {
+            key: (*k).to_owned(),
+            value: Some((*v).to_owned()),
+            effect: "NoSchedule".to_owned(),
+            ..Default::default()
+        })
+        .collect()
 }
 
 /// The mixed cluster of the Kubernetes Windows user guide: Windows nodes registered
@@ -286,6 +312,7 @@ mod tests {
         assert_eq!(c.pools.len(), 4);
         let linux = &c.pools[0];
         assert_eq!(linux.label(BETA_OS_LABEL), Label::Value("linux"));
+        assert_eq!(linux.label(ARCH_LABEL), Label::Unknown);
         assert_eq!(linux.label(WINDOWS_BUILD_LABEL), Label::Absent);
         assert_eq!(linux.label("agentpool"), Label::Unknown);
         assert_eq!(c.windows_builds(), [17763, 20348, 26100]);

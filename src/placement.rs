@@ -8,13 +8,13 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{NodeSelector, PodSpec, Taint, Toleration};
 
-use crate::cluster::NodePool;
+use crate::cluster::{known_windows_taints, NodePool};
 use crate::inventory::RuntimeClassDef;
 use crate::model::Workload;
 use crate::rules::Context;
 use crate::scheduling::{
     merge_node_selector, merge_tolerations, node_selector_map_matches, node_selector_matches,
-    requirement_matches, untolerated, Label, Labels, Tri,
+    requirement_matches, tolerates, untolerated, Label, Labels, Tri,
 };
 
 /// Do the pod's label constraints admit the pool? (`RequiredNodeAffinity.Match`: the
@@ -76,6 +76,8 @@ pub struct Scheduling<'a> {
     pub tolerations: Cow<'a, [Toleration]>,
     pub runtime_class: RuntimeClassRef<'a>,
     pub conflict: Option<Conflict>,
+    /// `spec.nodeName` is set: the scheduler is bypassed and the node is named, not chosen.
+    pub node_name: Option<&'a str>,
     /// The pod's own nodeSelector, to tell which keys the RuntimeClass added.
     own_selector: Option<&'a BTreeMap<String, String>>,
 }
@@ -98,7 +100,33 @@ pub fn runtime_class<'c>(cx: &Context<'c>, name: &str) -> Option<&'c RuntimeClas
 /// tolerations merged with the pod's by `MergeTolerations` (pkg/util/tolerations: a union
 /// with superset de-duplication, kubernetes#81732 — not the older "RuntimeClass wins per
 /// key and effect" behaviour described in spec §0.7(b)). Affinity is never touched.
+///
+/// Against a built-in cluster model (default or preset), whose Windows taint is a guess, a
+/// pod that tolerates any documented Windows taint ([`known_windows_taints`]) is taken to
+/// tolerate them all: it has dealt with Windows taints, in its cluster's convention.
 pub fn scheduling<'a>(w: &Workload<'a>, cx: &Context<'a>) -> Scheduling<'a> {
+    let mut s = merged(w, cx);
+    if !cx.config.cluster.is_declared() {
+        let known = known_windows_taints();
+        if known
+            .iter()
+            .any(|t| s.tolerations.iter().any(|tol| tolerates(tol, t)))
+        {
+            let mut all = s.tolerations.into_owned();
+            all.extend(known.into_iter().map(|t| Toleration {
+                key: Some(t.key),
+                operator: Some("Equal".to_owned()),
+                value: t.value,
+                effect: Some(t.effect),
+                ..Default::default()
+            }));
+            s.tolerations = Cow::Owned(all);
+        }
+    }
+    s
+}
+
+fn merged<'a>(w: &Workload<'a>, cx: &Context<'a>) -> Scheduling<'a> {
     let spec: &'a PodSpec = w.spec;
     let mut s = Scheduling {
         node_selector: spec.node_selector.as_ref().map(Cow::Borrowed),
@@ -106,6 +134,7 @@ pub fn scheduling<'a>(w: &Workload<'a>, cx: &Context<'a>) -> Scheduling<'a> {
         tolerations: Cow::Borrowed(spec.tolerations.as_deref().unwrap_or_default()),
         runtime_class: RuntimeClassRef::None,
         conflict: None,
+        node_name: spec.node_name.as_deref(),
         own_selector: spec.node_selector.as_ref(),
     };
     let Some(name) = spec.runtime_class_name.as_deref() else {
@@ -195,7 +224,28 @@ impl Scheduling<'_> {
     /// A RuntimeClass that is missing or conflicts means winlint cannot tell where the pod
     /// goes (or that it is never created): placement rules stay quiet.
     pub fn judgeable(&self) -> bool {
-        self.conflict.is_none() && !matches!(self.runtime_class, RuntimeClassRef::Missing(_))
+        self.conflict.is_none()
+            && !matches!(self.runtime_class, RuntimeClassRef::Missing(_))
+            && !self.bound_to_node()
+    }
+
+    /// The pod goes to a node picked by name, not by the labels winlint models: through
+    /// `spec.nodeName` (no scheduler at all), or a required affinity whose every term names
+    /// the node (`matchFields` on `metadata.name`, as the DaemonSet controller writes).
+    pub fn bound_to_node(&self) -> bool {
+        if self.node_name.is_some() {
+            return true;
+        }
+        let Some(aff) = self.affinity else {
+            return false;
+        };
+        !aff.node_selector_terms.is_empty()
+            && aff.node_selector_terms.iter().all(|t| {
+                t.match_fields
+                    .iter()
+                    .flatten()
+                    .any(|f| f.key == "metadata.name" && f.operator == "In")
+            })
     }
 
     /// nodeSelector and required node affinity, against the pool's labels.
