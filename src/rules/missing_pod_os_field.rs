@@ -2,7 +2,7 @@
 
 use super::{Category, Context, Rule};
 use crate::finding::{Finding, Label, Severity};
-use crate::intent::{os_target, Evidence, OsTarget};
+use crate::intent::{allowed_os, os_target, Evidence, OsTarget};
 use crate::model::Workload;
 
 const NAME: &str = "missing-pod-os-field";
@@ -42,8 +42,12 @@ impl Rule for MissingPodOsField {
         if w.spec.os.is_some() {
             return;
         }
+        // A Windows image in a pod constrained to Linux is `windows-image-on-linux-pod`;
+        // `os.name: windows` is not the fix there.
         if let OsTarget::Windows(evidence) = os_target(w, cx) {
-            out.push(missing_pod_os_field_diagnostic(w, evidence));
+            if allowed_os(w, cx).contains("windows") {
+                out.push(missing_pod_os_field_diagnostic(w, evidence));
+            }
         }
     }
 }

@@ -56,6 +56,10 @@ fn detect<'w>(w: &Workload<'w>, cx: &Context<'_>) -> Option<(ImageFact<'w>, Imag
     Some((first.clone(), second.clone()))
 }
 
+pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+    detect(w, cx).is_some()
+}
+
 pub struct MixedOsImages;
 
 impl Rule for MixedOsImages {

@@ -36,8 +36,13 @@ pub fn pod_os_label_mismatch_diagnostic(
         .with_help(help)
     } else {
         let plural = if pools.len() == 1 { "" } else { "s" };
+        let os = if value == "windows" {
+            "Windows"
+        } else {
+            "Linux"
+        };
         let help = format!(
-            "a pod label does not choose nodes; to keep the pod on {value} nodes, select them in `{}`:\n{}",
+            "a pod label does not choose nodes; to keep the pod on {os} nodes, select them in `{}`:\n{}",
             w.spec_path,
             selector_snippet(w, &[os_entry(value)])
         );

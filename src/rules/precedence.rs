@@ -6,10 +6,10 @@
 //! A rule that the user turned off (`--ignore`, `rules.ignore`) does not silence others.
 
 use super::{
-    dotnet_multiplatform_tag_on_windows, linux_image_on_windows_pod, os_field_selector_mismatch,
-    os_label_value_invalid, pod_os_label_mismatch, windows_build_image_mismatch,
-    windows_build_label_format, windows_image_on_linux_pod, windows_images_incompatible_builds,
-    windows_taint_not_tolerated, Context,
+    dotnet_multiplatform_tag_on_windows, linux_image_on_windows_pod, mixed_os_images,
+    os_field_selector_mismatch, os_label_value_invalid, pod_os_label_mismatch,
+    windows_build_image_mismatch, windows_build_label_format, windows_image_on_linux_pod,
+    windows_images_incompatible_builds, windows_taint_not_tolerated, Context,
 };
 use crate::model::Workload;
 
@@ -70,6 +70,7 @@ fn detects(rule: &str, w: &Workload<'_>, cx: &Context<'_>) -> Option<bool> {
         "windows-images-incompatible-builds" => windows_images_incompatible_builds::fires(w, cx),
         "linux-image-on-windows-pod" => linux_image_on_windows_pod::fires(w, cx),
         "dotnet-multiplatform-tag-on-windows" => dotnet_multiplatform_tag_on_windows::fires(w, cx),
+        "mixed-os-images" => mixed_os_images::fires(w, cx),
         _ => return None,
     })
 }
@@ -151,5 +152,6 @@ mod tests {
         "windows-images-incompatible-builds",
         "linux-image-on-windows-pod",
         "dotnet-multiplatform-tag-on-windows",
+        "mixed-os-images",
     ];
 }

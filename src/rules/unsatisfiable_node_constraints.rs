@@ -38,7 +38,10 @@ pub fn unsatisfiable_node_constraints_diagnostic(
     if reasons.len() > 8 {
         help.push_str(&format!("- and {} more pools\n", reasons.len() - 8));
     }
-    help.push_str("relax the constraint at fault, or add the toleration the pool needs");
+    help.push_str(match reach {
+        Reach::Nowhere => "keep one of the contradicting constraints",
+        Reach::NoPool => "relax the constraint at fault, or add the toleration the pool needs",
+    });
     let daemonset = w.id.kind == "DaemonSet";
     let message = match (reach, daemonset) {
         (Reach::Nowhere, _) => "no node can ever match this pod: its nodeSelector and required node affinity contradict each other on the node's OS or Windows build",

@@ -50,9 +50,9 @@ pub fn windows_taint_not_tolerated_diagnostic(
     let verb = if w.spec.tolerations.as_ref().is_some_and(|t| !t.is_empty()) {
         "add this toleration to the list"
     } else {
-        "add"
+        "add to"
     };
-    let help = format!("{verb} in `{}`:\n{snippet}", w.spec_path);
+    let help = format!("{verb} `{}`:\n{snippet}", w.spec_path);
     let mut f = Finding::new(
         NAME,
         severity,
@@ -111,8 +111,9 @@ pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
     detect(w, cx).is_some()
 }
 
-/// Why a toleration that looks meant for `taint` does not tolerate it, if it does look so.
-fn near_miss(tol: &Toleration, taint: &Taint) -> Option<String> {
+/// Why a toleration that looks meant for `taint` does not tolerate it, if it does look so,
+/// and the field at fault.
+fn near_miss(tol: &Toleration, taint: &Taint) -> Option<(&'static str, String)> {
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
     let (key, op, value, effect) = (s(&tol.key), s(&tol.operator), s(&tol.value), s(&tol.effect));
     let taint_value = taint.value.clone().unwrap_or_default();
@@ -120,18 +121,24 @@ fn near_miss(tol: &Toleration, taint: &Taint) -> Option<String> {
         return None;
     }
     if key != taint.key {
-        return Some(format!(
-            "key `{key}` is not `{}`: keys are case-sensitive",
-            taint.key
+        return Some((
+            "key",
+            format!(
+                "key `{key}` is not `{}`: keys are case-sensitive",
+                taint.key
+            ),
         ));
     }
     if !effect.is_empty() && effect != taint.effect {
-        return Some(format!(
-            "effect `{effect}` does not cover the taint's `{}`; leave `effect` empty or use `{}`",
-            taint.effect, taint.effect
+        return Some((
+            "effect",
+            format!(
+                "effect `{effect}` does not cover the taint's `{}`; leave `effect` empty or use `{}`",
+                taint.effect, taint.effect
+            ),
         ));
     }
-    match op.as_str() {
+    let why = match op.as_str() {
         "" | "Equal" if value != taint_value && value.eq_ignore_ascii_case(&taint_value) => {
             Some(format!(
                 "value `{value}` is not `{taint_value}`: `Equal` compares values case-sensitively"
@@ -144,7 +151,13 @@ fn near_miss(tol: &Toleration, taint: &Taint) -> Option<String> {
         other => Some(format!(
             "operator `{other}` is not `Equal` or `Exists`, so it tolerates nothing"
         )),
-    }
+    };
+    let field = if matches!(op.as_str(), "" | "Equal") {
+        "value"
+    } else {
+        "operator"
+    };
+    why.map(|w| (field, w))
 }
 
 pub struct WindowsTaintNotTolerated;
@@ -175,12 +188,12 @@ impl Rule for WindowsTaintNotTolerated {
         };
         let mut near = Vec::new();
         for (i, tol) in w.spec.tolerations.iter().flatten().enumerate() {
-            let why = found.taints.iter().find_map(|t| near_miss(tol, t));
-            let span = w
-                .field(&["tolerations"])
-                .and_then(|n| n.as_seq()?.get(i).map(|n| n.span));
-            if let (Some(why), Some(span)) = (why, span) {
-                near.push((span, why));
+            let Some((field, why)) = found.taints.iter().find_map(|t| near_miss(tol, t)) else {
+                continue;
+            };
+            let item = w.field(&["tolerations"]).and_then(|n| n.as_seq()?.get(i));
+            if let Some(node) = item.and_then(|n| n.get(field)).or(item) {
+                near.push((node.span, why));
             }
         }
         out.push(windows_taint_not_tolerated_diagnostic(
@@ -235,7 +248,7 @@ mod tests {
             (tol("", "Exists", "", ""), None),
         ];
         for (t2, want) in cases {
-            let got = near_miss(&t2, &t);
+            let got = near_miss(&t2, &t).map(|(_, why)| why);
             match want {
                 Some(w) => assert!(
                     got.as_deref().is_some_and(|g| g.contains(w)),
