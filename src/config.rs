@@ -271,7 +271,14 @@ pub fn parse_in(name: &str, text: &str, base: &Path) -> Result<Config, Error> {
             } else {
                 format!("`{path}`: {}", e.message)
             };
-            err(span.start, span.len(), message, "here", Some(config_help()))
+            let section = path.split(['.', '[']).next().unwrap_or_default();
+            err(
+                span.start,
+                span.len(),
+                message,
+                "here",
+                Some(shape_help(section)),
+            )
         })?,
     };
     let mut config = Config::default();
@@ -342,6 +349,8 @@ pub fn parse_in(name: &str, text: &str, base: &Path) -> Result<Config, Error> {
         .map(|(k, _)| *k)
         .collect();
         if given.len() > 1 {
+            let mut given = given;
+            given.sort_by_key(|k| key_span(&["cluster", k]).map_or(0, |s| s.0));
             let (start, len) = key_span(&["cluster", given[1]]).unwrap_or((0, 0));
             return Err(err(
                 start,
@@ -362,7 +371,7 @@ pub fn parse_in(name: &str, text: &str, base: &Path) -> Result<Config, Error> {
                     len,
                     "`cluster.nodePools` is empty".into(),
                     "here",
-                    Some(config_help()),
+                    Some(shape_help("cluster")),
                 ));
             }
             config.cluster.pools = pools.into_iter().map(pool_of).collect();
@@ -370,7 +379,11 @@ pub fn parse_in(name: &str, text: &str, base: &Path) -> Result<Config, Error> {
         }
         if let Some(file) = c.nodes {
             let (start, len) = span_at(&[PathKey::Key("cluster"), PathKey::Key("nodes")]);
-            let resolved = base.join(&file);
+            let resolved = if base == Path::new(".") {
+                PathBuf::from(&file)
+            } else {
+                base.join(&file)
+            };
             let shown = resolved.to_string_lossy().replace('\\', "/");
             let pools = load_nodes(&resolved, &shown).map_err(|e| match e {
                 NodesError::InFile(e) => e,
@@ -567,8 +580,15 @@ fn load_nodes(path: &Path, shown: &str) -> Result<Vec<NodePool>, NodesError> {
     Ok(pools)
 }
 
-fn config_help() -> String {
-    "expected shape:\ncluster:\n  nodePools:\n  - name: windows-2022\n    labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: \"10.0.20348\"}\n    taints: [{key: os, value: windows, effect: NoSchedule}]".into()
+/// The shape of one top-level section, for the help of a config error in it.
+fn shape_help(section: &str) -> String {
+    let shape = match section {
+        "images" => "images:\n  windows: [\"myregistry.azurecr.io/windows/*\"]\n  linux: [\"myregistry.azurecr.io/*\"]\n  multiOS: []",
+        "rules" => "rules:\n  select: [pedantic]\n  ignore: [missing-pod-os-field]\n  severity: {windows-build-unpinned: error}",
+        "cluster" => "cluster:\n  nodePools:            # or `nodes: nodes.yaml`, or `preset: aks`\n  - name: windows-2022\n    labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: \"10.0.20348\"}\n    taints: [{key: os, value: windows, effect: NoSchedule}]\n  runtimeClasses:\n  - name: windows-2022\n    handler: runhcs-wcow-process\n    scheduling: {nodeSelector: {kubernetes.io/os: windows}}",
+        _ => "cluster: {...}   # node pools, nodes file or preset; runtimeClasses\nimages: {...}    # windows, linux, multiOS patterns\nrules: {...}     # select, ignore, severity",
+    };
+    format!("expected shape:\n{shape}")
 }
 
 #[cfg(test)]
@@ -621,6 +641,54 @@ mod tests {
             "unknown-feild"
         );
         assert_eq!(help.as_deref(), Some("did you mean `unknown-field`?"));
+    }
+
+    #[test]
+    fn nodes_file_is_closed_world_and_relative_to_the_config() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("nodes.yaml"),
+            "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata: {name: w1, labels: {kubernetes.io/os: windows}}\n  spec: {taints: [{key: os, value: windows, effect: NoSchedule}]}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: x}}\n",
+        )
+        .expect("write");
+        let c = parse_in("c.yaml", "cluster:\n  nodes: nodes.yaml\n", dir.path()).expect("valid");
+        assert_eq!(c.cluster.pools.len(), 1);
+        let p = &c.cluster.pools[0];
+        assert!(p.closed_world && p.name == "w1" && p.taints.len() == 1);
+        assert!(c.cluster.is_declared());
+        let Err(Error::Config { message, .. }) =
+            parse_in("c.yaml", "cluster:\n  nodes: nope.yaml\n", dir.path())
+        else {
+            panic!("expected a config error")
+        };
+        assert!(message.contains("cannot read nodes file"), "{message}");
+    }
+
+    #[test]
+    fn presets_runtime_classes_and_images() {
+        let text = "cluster:\n  preset: aks\n  runtimeClasses:\n  - name: win\n    handler: runhcs-wcow-process\n    scheduling:\n      nodeSelector: {kubernetes.io/os: windows}\n      tolerations: [{key: os, operator: Exists}]\n    overhead: {podFixed: {cpu: 1}}\nimages:\n  windows: [\"reg.io/*\"]\n  linux: [\"reg.io/linux/*\"]\n  multiOS: [reg.io/linux/pause]\n";
+        let c = parse("c.yaml", text).expect("valid");
+        assert!(matches!(
+            c.cluster.source,
+            ClusterSource::Preset { name: "aks", .. }
+        ));
+        assert!(!c.cluster.is_declared());
+        let rc = &c.cluster.runtime_classes[0];
+        assert!(rc.has_scheduling && rc.origin == Origin::Config);
+        assert_eq!(rc.tolerations.as_ref().map(Vec::len), Some(1));
+        assert_eq!(rc.overhead.as_ref().map(|o| o["cpu"].0.as_str()), Some("1"));
+        // The longest pattern wins.
+        assert_eq!(c.images.classify("reg.io/app:1"), ImageOs::Windows);
+        assert_eq!(c.images.classify("reg.io/linux/app:1"), ImageOs::Linux);
+        assert_eq!(c.images.classify("reg.io/linux/pause:1"), ImageOs::MultiOs);
+        // Runtime classes alone keep the default pools.
+        let only = parse(
+            "c.yaml",
+            "cluster:\n  runtimeClasses: [{name: a, handler: h}]\n",
+        )
+        .expect("valid");
+        assert_eq!(only.cluster.source, ClusterSource::Default);
+        assert_eq!(only.cluster.pools.len(), 4);
     }
 
     #[test]

@@ -131,11 +131,11 @@ fn toleration(out: &mut String, t: &Toleration) {
         fields.push(format!("tolerationSeconds: {s}"));
     }
     if fields.is_empty() {
-        out.push_str("        - {}\n");
+        out.push_str("      - {}\n");
         return;
     }
     for (i, f) in fields.iter().enumerate() {
-        let lead = if i == 0 { "        - " } else { "          " };
+        let lead = if i == 0 { "      - " } else { "        " };
         let _ = writeln!(out, "{lead}{f}");
     }
 }

@@ -47,7 +47,14 @@ pub fn os_label_value_invalid_diagnostic(
         format!(
             "`{value}` is not a value of `{key}`: kubelets set `linux` or `windows`, {consequence}"
         ),
-        Label::new(span, "not `linux` or `windows` (values are case-sensitive)"),
+        Label::new(
+            span,
+            if matches!(value.to_ascii_lowercase().as_str(), "linux" | "windows") {
+                "not `linux` or `windows`: values are case-sensitive"
+            } else {
+                "not `linux` or `windows`"
+            },
+        ),
     )
     .with_help(format!(
         "{fix}; the value comes from the kubelet's Go runtime.GOOS"

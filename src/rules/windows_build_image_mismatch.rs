@@ -50,11 +50,27 @@ pub fn windows_build_image_mismatch_diagnostic(
             builds(&mut pools.iter().filter_map(|p| p.windows_build())),
         ),
     };
-    let mut help = format!(
-        "pin the pod to hosts of the image's build in `{}`:\n{}",
-        w.spec_path,
-        selector_snippet(w, &[os_entry("windows"), build_entry(build)])
-    );
+    // A build pinned by the RuntimeClass cannot be overridden in the pod (the admission
+    // plugin rejects a conflicting key): name another RuntimeClass instead.
+    let pinned_by_runtime_class = matches!(hosts, Hosts::Pinned(_))
+        && !w
+            .spec
+            .node_selector
+            .as_ref()
+            .is_some_and(|s| s.contains_key(WINDOWS_BUILD_LABEL))
+        && w.spec.affinity.is_none()
+        && w.spec.runtime_class_name.is_some();
+    let mut help = if pinned_by_runtime_class {
+        format!(
+            "name a RuntimeClass whose scheduling.nodeSelector sets `{WINDOWS_BUILD_LABEL}: \"10.0.{build}\"`\n"
+        )
+    } else {
+        format!(
+            "pin the pod to hosts of the image's build in `{}`:\n{}",
+            w.spec_path,
+            selector_snippet(w, &[os_entry("windows"), build_entry(build)])
+        )
+    };
     let first_host = match hosts {
         Hosts::Pinned(bs) => bs.first().copied(),
         Hosts::Pools(pools) => pools.iter().find_map(|p| p.windows_build()),

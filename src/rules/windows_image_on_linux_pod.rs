@@ -7,6 +7,7 @@ use crate::finding::{Finding, Label, Severity};
 use crate::images::{explain, ImageOs};
 use crate::intent::allowed_os;
 use crate::model::Workload;
+use crate::placement::scheduling;
 use crate::yaml::Span;
 
 const NAME: &str = "windows-image-on-linux-pod";
@@ -48,6 +49,11 @@ fn detect<'w>(
         // A declared Windows pod constrained to Linux is os-field-selector-mismatch.
         Some("windows") => return None,
         _ => {
+            // A pod whose RuntimeClass conflicts with its selector is never created:
+            // runtimeclass-nodeselector-conflict says why.
+            if scheduling(w, cx).conflict.is_some() {
+                return None;
+            }
             let a = allowed_os(w, cx);
             if !(a.len() == 1 && a.contains("linux")) {
                 return None;

@@ -48,7 +48,7 @@ pub fn windows_taint_not_tolerated_diagnostic(
         snippet.push_str(&format!("  effect: {}\n", t.effect));
     }
     let verb = if w.spec.tolerations.as_ref().is_some_and(|t| !t.is_empty()) {
-        "add this toleration to the list"
+        "add this toleration to the list in"
     } else {
         "add to"
     };
