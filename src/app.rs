@@ -16,7 +16,6 @@ use crate::cli::{Args, Color, FailOn, Floor, Format};
 use crate::config;
 use crate::error::Error;
 use crate::finding::Severity;
-use crate::images::Classifier;
 use crate::inventory::{may_contain_definitions, Inventory};
 use crate::lint::{lint_bytes, FileReport};
 use crate::output::{self, HumanStyle, Sink, Summary};
@@ -107,7 +106,7 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
     } else {
         None
     };
-    let images = Classifier::default();
+    let images = config.images.clone();
     let jobs = args.jobs.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)

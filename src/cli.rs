@@ -33,6 +33,12 @@ pub enum Command {
     ConfigSchema,
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
+    /// Print the effective cluster model (node pools, taints, RuntimeClasses) as YAML.
+    Profile {
+        /// Configuration file (default: .winlint.yaml in the current directory or above).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -175,6 +181,7 @@ pub enum Color {
     args_conflicts_with_subcommands = true
 )]
 pub struct Args {
+    /// Subcommands; a folder named like one is linted as `./rules`, `./profile`.
     #[command(subcommand)]
     pub command: Option<Command>,
 

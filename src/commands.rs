@@ -62,6 +62,9 @@ pub(crate) fn run(command: &Command, out: &mut dyn Write) -> Result<i32, RunErro
             }
         },
         Command::ConfigSchema => out.write_all(CONFIG_SCHEMA.as_bytes())?,
+        Command::Profile { config } => {
+            out.write_all(crate::profile::render(config.as_deref())?.as_bytes())?
+        }
         Command::Completions { shell } => {
             let mut cmd = Args::command();
             clap_complete::generate(*shell, &mut cmd, "winlint", out);

@@ -5,13 +5,17 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use k8s_openapi::api::core::v1::Taint;
+use k8s_openapi::api::core::v1::{Taint, Toleration};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use miette::NamedSource;
 use serde::Deserialize;
 
-use crate::cluster::{Cluster, ClusterSource, NodePool};
+use crate::cluster::{self, Cluster, ClusterSource, NodePool, PRESETS};
 use crate::error::Error;
 use crate::finding::Severity;
+use crate::images::{Classifier, ImageOs, RepoPattern};
+use crate::inventory::{Origin, RuntimeClassDef};
+use crate::model::{classify, Classified, Typed};
 use crate::settings::{check_selector, RuleSettings};
 use crate::yaml::{from_node, parse_chunk, split_documents, Limits, Node, PathKey};
 
@@ -37,6 +41,8 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
     /// The folder globs and relative paths are resolved against: the config file's folder.
     pub base: Option<PathBuf>,
+    /// Built-in image tables plus the user's `images:` patterns.
+    pub images: Classifier,
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
 }
@@ -73,6 +79,8 @@ pub(crate) struct RawConfig {
     fail_on: Option<crate::cli::FailOn>,
     #[serde(default)]
     baseline: Option<String>,
+    #[serde(default)]
+    images: Option<RawImages>,
 }
 
 #[derive(Deserialize, Default)]
@@ -107,11 +115,18 @@ impl From<Level> for Severity {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RawCluster {
-    node_pools: Vec<RawPool>,
+    #[serde(default)]
+    node_pools: Option<Vec<RawPool>>,
+    #[serde(default)]
+    nodes: Option<String>,
+    #[serde(default)]
+    preset: Option<String>,
+    #[serde(default)]
+    runtime_classes: Vec<RawRuntimeClass>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(deny_unknown_fields)]
 struct RawPool {
     name: String,
     #[serde(default)]
@@ -127,6 +142,65 @@ struct RawTaint {
     #[serde(default)]
     value: Option<String>,
     effect: Effect,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRuntimeClass {
+    name: String,
+    handler: String,
+    #[serde(default)]
+    scheduling: Option<RawScheduling>,
+    #[serde(default)]
+    overhead: Option<RawOverhead>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawScheduling {
+    #[serde(default)]
+    node_selector: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    tolerations: Option<Vec<RawToleration>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawToleration {
+    #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    operator: Option<Operator>,
+    #[serde(default)]
+    value: Option<String>,
+    #[serde(default)]
+    effect: Option<Effect>,
+    #[serde(default)]
+    toleration_seconds: Option<i64>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+enum Operator {
+    Equal,
+    Exists,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawOverhead {
+    #[serde(default)]
+    pod_fixed: Option<BTreeMap<String, Quantity>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    #[serde(default)]
+    windows: Vec<String>,
+    #[serde(default)]
+    linux: Vec<String>,
+    #[serde(default, rename = "multiOS")]
+    multi_os: Vec<String>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -146,10 +220,11 @@ impl Effect {
     }
 }
 
-/// The top-level keys the config accepts, read from the parser's own field list (a test
-/// compares them with the published JSON Schema).
-pub fn top_level_keys() -> &'static [&'static str] {
-    match crate::model::known::<RawConfig>(&[]) {
+/// The keys the config accepts at a path (`&[]` for the top level, `&["cluster"]`, ...),
+/// read from the parser's own field lists; a test compares them with the published JSON
+/// Schema.
+pub fn keys_at(path: &[&str]) -> &'static [&'static str] {
+    match crate::model::known::<RawConfig>(path) {
         crate::model::Known::Struct(_, fields) => fields,
         _ => &[],
     }
@@ -186,25 +261,28 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Error> {
         path: shown.clone(),
         source,
     })?;
-    parse(&shown, &text).map(|mut c| {
-        if c.cluster.source != ClusterSource::Default {
-            c.cluster.source = ClusterSource::Config(path.clone());
-        }
-        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let base = if base.as_os_str().is_empty() {
-            cwd.to_path_buf()
-        } else {
-            cwd.join(base)
-        };
+    // Relative paths in the config (`cluster.nodes`, `baseline`, globs) resolve against the
+    // config file's folder.
+    let base = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    parse_in(&shown, &text, &base).map(|mut c| {
         c.baseline = c.baseline.map(|b| base.join(b));
-        c.base = Some(base);
+        c.base = Some(cwd.join(&base));
         c.path = Some(path);
         c
     })
 }
 
-/// Parses config text; `name` is used in errors.
+/// Parses config text; `name` is used in errors; relative paths resolve against the
+/// current directory.
 pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
+    parse_in(name, text, Path::new("."))
+}
+
+/// Parses config text whose relative paths resolve against `base`.
+pub fn parse_in(name: &str, text: &str, base: &Path) -> Result<Config, Error> {
     let err =
         |at: usize, len: usize, message: String, label: &str, help: Option<String>| Error::Config {
             path: name.to_owned(),
@@ -246,7 +324,14 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
             } else {
                 format!("`{path}`: {}", e.message)
             };
-            err(span.start, span.len(), message, "here", Some(config_help()))
+            let section = path.split(['.', '[']).next().unwrap_or_default();
+            err(
+                span.start,
+                span.len(),
+                message,
+                "here",
+                Some(shape_help(section)),
+            )
         })?,
     };
     let mut config = Config::default();
@@ -378,44 +463,270 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
             severity: r.severity.into_iter().map(|(k, v)| (k, v.into())).collect(),
         };
     }
+    let root = roots.first().map(|d| &d.root);
+    let span_at = |path: &[PathKey<'_>]| {
+        root.and_then(|n| n.at(path))
+            .map_or((0, 0), |n: &Node<'_>| (n.span.start, n.span.len()))
+    };
+    let key_span = |path: &[&str]| {
+        let (last, parents) = path.split_last()?;
+        let mut n = root?;
+        for k in parents {
+            n = n.get(k)?;
+        }
+        n.entry(last).map(|e| (e.key.span.start, e.key.span.len()))
+    };
     if let Some(c) = raw.cluster {
-        if c.node_pools.is_empty() {
+        let given: Vec<&str> = [
+            ("nodePools", c.node_pools.is_some()),
+            ("nodes", c.nodes.is_some()),
+            ("preset", c.preset.is_some()),
+        ]
+        .iter()
+        .filter(|(_, set)| *set)
+        .map(|(k, _)| *k)
+        .collect();
+        if given.len() > 1 {
+            let mut given = given;
+            given.sort_by_key(|k| key_span(&["cluster", k]).map_or(0, |s| s.0));
+            let (start, len) = key_span(&["cluster", given[1]]).unwrap_or((0, 0));
             return Err(err(
-                0,
-                0,
-                "`cluster.nodePools` is empty".into(),
-                "here",
-                Some(config_help()),
+                start,
+                len,
+                format!(
+                    "`cluster` takes one of `nodePools`, `nodes` and `preset`, not both `{}` and `{}`",
+                    given[0], given[1]
+                ),
+                "second cluster model",
+                None,
             ));
         }
-        config.cluster = Cluster {
-            pools: c
-                .node_pools
-                .into_iter()
-                .map(|p| NodePool {
-                    name: p.name,
-                    labels: p.labels,
-                    taints: p
-                        .taints
-                        .into_iter()
-                        .map(|t| Taint {
-                            key: t.key,
-                            value: t.value,
-                            effect: t.effect.as_str().to_owned(),
-                            ..Default::default()
-                        })
-                        .collect(),
-                    closed_world: false,
-                })
-                .collect(),
-            source: ClusterSource::Config(PathBuf::from(name)),
-        };
+        if let Some(pools) = c.node_pools {
+            if pools.is_empty() {
+                let (start, len) = span_at(&[PathKey::Key("cluster"), PathKey::Key("nodePools")]);
+                return Err(err(
+                    start,
+                    len,
+                    "`cluster.nodePools` is empty".into(),
+                    "here",
+                    Some(shape_help("cluster")),
+                ));
+            }
+            config.cluster.pools = pools.into_iter().map(pool_of).collect();
+            config.cluster.source = ClusterSource::NodePools(PathBuf::from(name));
+        }
+        if let Some(file) = c.nodes {
+            let (start, len) = span_at(&[PathKey::Key("cluster"), PathKey::Key("nodes")]);
+            let resolved = if base == Path::new(".") {
+                PathBuf::from(&file)
+            } else {
+                base.join(&file)
+            };
+            let shown = resolved.to_string_lossy().replace('\\', "/");
+            let pools = load_nodes(&resolved, &shown).map_err(|e| match e {
+                NodesError::InFile(e) => e,
+                NodesError::Here(message, help) => err(start, len, message, "here", help),
+            })?;
+            config.cluster.pools = pools;
+            config.cluster.source = ClusterSource::Nodes {
+                config: PathBuf::from(name),
+                file: resolved,
+            };
+        }
+        if let Some(p) = c.preset {
+            let Some(preset) = cluster::preset(&p) else {
+                let (start, len) = span_at(&[PathKey::Key("cluster"), PathKey::Key("preset")]);
+                let names: Vec<String> = PRESETS.iter().map(|p| format!("`{}`", p.name)).collect();
+                return Err(err(
+                    start,
+                    len,
+                    format!("`cluster.preset`: unknown preset `{p}`"),
+                    "not a built-in preset",
+                    Some(format!("built-in presets: {}", names.join(", "))),
+                ));
+            };
+            config.cluster = Cluster::preset(preset, PathBuf::from(name));
+        }
+        config.cluster.runtime_classes = c
+            .runtime_classes
+            .into_iter()
+            .map(runtime_class_of)
+            .collect();
+        for (i, rc) in config.cluster.runtime_classes.iter().enumerate() {
+            if config.cluster.runtime_classes[..i]
+                .iter()
+                .any(|o| o.name == rc.name)
+            {
+                let (start, len) = span_at(&[
+                    PathKey::Key("cluster"),
+                    PathKey::Key("runtimeClasses"),
+                    PathKey::Index(i),
+                ]);
+                return Err(err(
+                    start,
+                    len,
+                    format!("`cluster.runtimeClasses`: `{}` is declared twice", rc.name),
+                    "second declaration",
+                    None,
+                ));
+            }
+        }
+    }
+    if let Some(images) = raw.images {
+        let lists = [
+            (images.windows, ImageOs::Windows),
+            (images.linux, ImageOs::Linux),
+            (images.multi_os, ImageOs::MultiOs),
+        ];
+        let mut user: Vec<RepoPattern> = lists
+            .into_iter()
+            .flat_map(|(patterns, os)| {
+                patterns
+                    .into_iter()
+                    .map(move |pattern| RepoPattern { pattern, os })
+            })
+            .collect();
+        // The most specific (longest) pattern wins: `myreg.io/win/*` beats `myreg.io/*`.
+        user.sort_by_key(|p| std::cmp::Reverse(p.pattern.len()));
+        config.images = Classifier { user };
     }
     Ok(config)
 }
 
-fn config_help() -> String {
-    "expected shape:\ncluster:\n  nodePools:\n  - name: windows-2022\n    labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: \"10.0.20348\"}\n    taints: [{key: os, value: windows, effect: NoSchedule}]".into()
+fn pool_of(p: RawPool) -> NodePool {
+    NodePool {
+        name: p.name,
+        labels: p.labels,
+        taints: p
+            .taints
+            .into_iter()
+            .map(|t| Taint {
+                key: t.key,
+                value: t.value,
+                effect: t.effect.as_str().to_owned(),
+                ..Default::default()
+            })
+            .collect(),
+        closed_world: false,
+    }
+}
+
+fn runtime_class_of(rc: RawRuntimeClass) -> RuntimeClassDef {
+    let has_scheduling = rc.scheduling.is_some();
+    let (node_selector, tolerations) = match rc.scheduling {
+        Some(s) => (
+            s.node_selector,
+            s.tolerations.map(|ts| {
+                ts.into_iter()
+                    .map(|t| Toleration {
+                        key: t.key,
+                        operator: t.operator.map(|o| {
+                            match o {
+                                Operator::Equal => "Equal",
+                                Operator::Exists => "Exists",
+                            }
+                            .to_owned()
+                        }),
+                        value: t.value,
+                        effect: t.effect.map(|e| e.as_str().to_owned()),
+                        toleration_seconds: t.toleration_seconds,
+                    })
+                    .collect()
+            }),
+        ),
+        None => (None, None),
+    };
+    RuntimeClassDef {
+        name: rc.name,
+        handler: rc.handler,
+        node_selector,
+        tolerations,
+        has_scheduling,
+        overhead: rc.overhead.and_then(|o| o.pod_fixed),
+        origin: Origin::Config,
+    }
+}
+
+enum NodesError {
+    /// Problem inside the nodes file, reported against that file.
+    InFile(Error),
+    /// Problem reported at the config's `nodes:` value: message and help.
+    Here(String, Option<String>),
+}
+
+/// Reads the saved output of `kubectl get nodes -o yaml` (a `List` of Nodes, or Node
+/// documents): one closed-world pool per node, with its real labels and `spec.taints`.
+fn load_nodes(path: &Path, shown: &str) -> Result<Vec<NodePool>, NodesError> {
+    let save_help = Some(format!(
+        "save it with `kubectl get nodes -o yaml > {shown}`"
+    ));
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        NodesError::Here(
+            format!("cannot read nodes file `{shown}`: {e}"),
+            save_help.clone(),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let in_file = |at: usize, len: usize, message: String| {
+        NodesError::InFile(Error::Config {
+            path: shown.to_owned(),
+            message,
+            src: NamedSource::new(shown, text.to_owned()),
+            span: (at, len).into(),
+            label: "here".to_owned(),
+            help: None,
+        })
+    };
+    let mut pools = Vec::new();
+    for chunk in split_documents(text) {
+        let docs = parse_chunk(chunk, Limits::default())
+            .map_err(|e| in_file(e.at, 0, format!("invalid YAML: {}", e.message)))?;
+        for doc in &docs {
+            let Classified::Objects(objects) = classify(&doc.root) else {
+                continue;
+            };
+            for candidate in objects {
+                if candidate.id.kind != "Node" {
+                    continue;
+                }
+                let obj = candidate.decode().map_err(|(_, e)| {
+                    let span = e.span.unwrap_or_default();
+                    in_file(span.start, span.len(), format!("invalid Node: {e}"))
+                })?;
+                if let Typed::Node(node) = obj.typed {
+                    let name = node
+                        .metadata
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| format!("node-{}", pools.len() + 1));
+                    pools.push(NodePool {
+                        name,
+                        labels: node.metadata.labels.unwrap_or_default(),
+                        taints: node.spec.and_then(|s| s.taints).unwrap_or_default(),
+                        closed_world: true,
+                    });
+                }
+            }
+        }
+    }
+    if pools.is_empty() {
+        return Err(NodesError::Here(
+            format!("nodes file `{shown}` holds no Node objects"),
+            save_help,
+        ));
+    }
+    Ok(pools)
+}
+
+/// The shape of one top-level section, for the help of a config error in it.
+fn shape_help(section: &str) -> String {
+    let shape = match section {
+        "images" => "images:\n  windows: [\"myregistry.azurecr.io/windows/*\"]\n  linux: [\"myregistry.azurecr.io/*\"]\n  multiOS: []",
+        "rules" => "rules:\n  select: [pedantic]\n  ignore: [missing-pod-os-field]\n  severity: {windows-build-unpinned: error}",
+        "cluster" => "cluster:\n  nodePools:            # or `nodes: nodes.yaml`, or `preset: aks`\n  - name: windows-2022\n    labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: \"10.0.20348\"}\n    taints: [{key: os, value: windows, effect: NoSchedule}]\n  runtimeClasses:\n  - name: windows-2022\n    handler: runhcs-wcow-process\n    scheduling: {nodeSelector: {kubernetes.io/os: windows}}",
+        _ => "cluster: {...}   # node pools, nodes file or preset; runtimeClasses\nimages: {...}    # windows, linux, multiOS patterns\nrules: {...}     # select, ignore, severity",
+    };
+    format!("expected shape:\n{shape}")
 }
 
 #[cfg(test)]
@@ -431,7 +742,7 @@ mod tests {
         .expect("valid");
         assert_eq!(c.cluster.pools.len(), 2);
         assert_eq!(c.cluster.pools[1].taints[0].effect, "NoSchedule");
-        assert!(!c.cluster.is_default());
+        assert!(c.cluster.is_declared());
     }
 
     #[test]
@@ -489,6 +800,54 @@ mod tests {
             parse("c.yaml", "failOn: sometimes\n"),
             Err(Error::Config { .. })
         ));
+    }
+
+    #[test]
+    fn nodes_file_is_closed_world_and_relative_to_the_config() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("nodes.yaml"),
+            "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata: {name: w1, labels: {kubernetes.io/os: windows}}\n  spec: {taints: [{key: os, value: windows, effect: NoSchedule}]}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: x}}\n",
+        )
+        .expect("write");
+        let c = parse_in("c.yaml", "cluster:\n  nodes: nodes.yaml\n", dir.path()).expect("valid");
+        assert_eq!(c.cluster.pools.len(), 1);
+        let p = &c.cluster.pools[0];
+        assert!(p.closed_world && p.name == "w1" && p.taints.len() == 1);
+        assert!(c.cluster.is_declared());
+        let Err(Error::Config { message, .. }) =
+            parse_in("c.yaml", "cluster:\n  nodes: nope.yaml\n", dir.path())
+        else {
+            panic!("expected a config error")
+        };
+        assert!(message.contains("cannot read nodes file"), "{message}");
+    }
+
+    #[test]
+    fn presets_runtime_classes_and_images() {
+        let text = "cluster:\n  preset: aks\n  runtimeClasses:\n  - name: win\n    handler: runhcs-wcow-process\n    scheduling:\n      nodeSelector: {kubernetes.io/os: windows}\n      tolerations: [{key: os, operator: Exists}]\n    overhead: {podFixed: {cpu: 1}}\nimages:\n  windows: [\"reg.io/*\"]\n  linux: [\"reg.io/linux/*\"]\n  multiOS: [reg.io/linux/pause]\n";
+        let c = parse("c.yaml", text).expect("valid");
+        assert!(matches!(
+            c.cluster.source,
+            ClusterSource::Preset { name: "aks", .. }
+        ));
+        assert!(!c.cluster.is_declared());
+        let rc = &c.cluster.runtime_classes[0];
+        assert!(rc.has_scheduling && rc.origin == Origin::Config);
+        assert_eq!(rc.tolerations.as_ref().map(Vec::len), Some(1));
+        assert_eq!(rc.overhead.as_ref().map(|o| o["cpu"].0.as_str()), Some("1"));
+        // The longest pattern wins.
+        assert_eq!(c.images.classify("reg.io/app:1"), ImageOs::Windows);
+        assert_eq!(c.images.classify("reg.io/linux/app:1"), ImageOs::Linux);
+        assert_eq!(c.images.classify("reg.io/linux/pause:1"), ImageOs::MultiOs);
+        // Runtime classes alone keep the default pools.
+        let only = parse(
+            "c.yaml",
+            "cluster:\n  runtimeClasses: [{name: a, handler: h}]\n",
+        )
+        .expect("valid");
+        assert_eq!(only.cluster.source, ClusterSource::Default);
+        assert_eq!(only.cluster.pools.len(), 4);
     }
 
     #[test]

@@ -97,6 +97,20 @@ const BUILD_TOKENS: &[(&str, u32)] = &[
     ("ltsc2025", 26100), // S18
 ];
 
+/// Windows Server releases by year, for build label values written as a year (`2019`).
+const SERVER_YEARS: &[(&str, u32)] = &[
+    ("2016", 14393), // S18
+    ("2019", 17763), // S18
+    ("2022", 20348), // S18
+    ("2025", 26100), // S18
+];
+
+/// Host builds that Windows nodes run (Table B.3, plus 23H2 from hcsshim S19): the
+/// candidates when winlint asks which hosts a pod's constraints admit.
+pub const KNOWN_HOST_BUILDS: &[u32] = &[
+    14393, 16299, 17134, 17763, 18362, 18363, 19041, 19042, 20348, 25398, 26100,
+];
+
 /// .NET repositories whose multi-platform tags exclude Windows from .NET 8 on (rule 27).
 const DOTNET_MULTIPLATFORM_REPOS: &[&str] = &[
     "mcr.microsoft.com/dotnet/runtime-deps",         // S22
@@ -347,6 +361,39 @@ fn segment_build(seg: &str) -> Option<u32> {
         let hit = seg == tok || (!is_digits(tok) && seg.split('.').any(|t| t == tok));
         hit.then_some(build)
     })
+}
+
+/// The Windows build a human wrote instead of a `node.kubernetes.io/windows-build` value:
+/// `17763`, `10.0.17763.1234`, `ltsc2019`, `1809`, `2019`, `ws2019`, `windows-2022`.
+pub fn build_from_version_name(v: &str) -> Option<u32> {
+    let lower = v.trim().to_ascii_lowercase();
+    let named = |s: &str| -> Option<u32> {
+        if let Some(b) = segment_build(s) {
+            return Some(b);
+        }
+        if let Some(&(_, b)) = SERVER_YEARS.iter().find(|(y, _)| *y == s) {
+            return Some(b);
+        }
+        (s.len() == 5 && is_digits(s))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    if let Some(b) = named(&lower) {
+        return Some(b);
+    }
+    let rest = ["windowsserver", "windows", "server", "ws", "win"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))?;
+    named(rest.trim_start_matches(['-', '_', ' ']))
+}
+
+/// The usual tag token for images of a Windows build (`ltsc2019` for 17763), for help text.
+pub fn tag_for_build(build: u32) -> Option<&'static str> {
+    let ltsc = BUILD_TOKENS
+        .iter()
+        .find(|(t, b)| *b == build && t.starts_with("ltsc"));
+    ltsc.or_else(|| BUILD_TOKENS.iter().find(|(_, b)| *b == build))
+        .map(|(t, _)| *t)
 }
 
 /// Rule 27: `latest` (also implied by a missing tag) or a version of major >= 8, on a .NET
@@ -651,6 +698,31 @@ nginx:                    | docker.io      | library/nginx   | -    | -
         assert!(!glob("a/*", "a"));
         assert!(glob("*", ""));
         assert!(!glob("a*c", "ab"));
+    }
+
+    #[test]
+    fn build_names() {
+        let cases = [
+            ("17763", Some(17763)),
+            ("10.0.17763.1234", Some(17763)),
+            ("ltsc2019", Some(17763)),
+            ("LTSC2022", Some(20348)),
+            ("1809", Some(17763)),
+            ("2019", Some(17763)),
+            ("ws2025", Some(26100)),
+            ("windows-2022", Some(20348)),
+            ("WindowsServer2016", Some(14393)),
+            ("20H2", Some(19042)),
+            ("win", None),
+            ("10.0", None),
+            ("abc", None),
+        ];
+        for (v, want) in cases {
+            assert_eq!(build_from_version_name(v), want, "{v}");
+        }
+        assert_eq!(tag_for_build(17763), Some("ltsc2019"));
+        assert_eq!(tag_for_build(19042), Some("20h2"));
+        assert_eq!(tag_for_build(12345), None);
     }
 
     #[test]

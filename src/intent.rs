@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::images::{explain, Classifier, ImageOs};
-use crate::model::Workload;
+use crate::model::{ContainerRef, Workload};
 use crate::placement;
 use crate::rules::Context;
 use crate::yaml::Span;
@@ -84,13 +84,15 @@ pub enum OsTarget {
 }
 
 /// The operating systems of the cluster's pools that the pod's nodeSelector and required
-/// affinity admit (taints ignored): the allowed-OS set `A` of spec §0.5.
+/// affinity admit (taints ignored), after the RuntimeClass merge: the allowed-OS set `A`
+/// of spec §0.5. A RuntimeClass that conflicts or is missing adds nothing.
 pub fn allowed_os<'c>(w: &Workload<'_>, cx: &'c Context<'_>) -> BTreeSet<&'c str> {
+    let s = placement::scheduling(w, cx);
     cx.config
         .cluster
         .pools
         .iter()
-        .filter(|p| placement::admits(w.spec, p).possible())
+        .filter(|p| s.admits(p).possible())
         .filter_map(|p| p.os())
         .collect()
 }
@@ -139,4 +141,20 @@ pub fn os_target(w: &Workload<'_>, cx: &Context<'_>) -> OsTarget {
         });
     }
     OsTarget::Unknown
+}
+
+/// Is this container a HostProcess container (its own `hostProcess`, else the pod's)?
+/// HostProcess containers run directly on the host and need no matching Windows build.
+pub fn is_host_process(w: &Workload<'_>, c: &ContainerRef<'_>) -> bool {
+    let own = c
+        .security_context
+        .and_then(|s| s.windows_options.as_ref())
+        .and_then(|o| o.host_process);
+    let pod = w
+        .spec
+        .security_context
+        .as_ref()
+        .and_then(|s| s.windows_options.as_ref())
+        .and_then(|o| o.host_process);
+    own.or(pod) == Some(true)
 }

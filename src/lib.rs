@@ -24,6 +24,7 @@ pub mod model;
 pub mod output;
 pub mod placement;
 pub mod policy;
+pub mod profile;
 pub mod rules;
 pub mod scheduling;
 pub mod settings;

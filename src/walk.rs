@@ -142,18 +142,24 @@ pub fn discover(
 /// `shown` (as typed, relative to `cwd`) relative to `base`, with `/`; paths outside `base`
 /// stay as typed. Used for globs in the config, baselines and SARIF URIs.
 pub fn relative_to(base: &Path, cwd: &Path, shown: &str) -> String {
-    let mut abs = PathBuf::new();
-    for c in cwd.join(shown).components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                abs.pop();
-            }
-            other => abs.push(other.as_os_str()),
-        }
-    }
-    match abs.strip_prefix(base) {
+    let abs = normalize(&cwd.join(shown));
+    match abs.strip_prefix(normalize(base)) {
         Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
         Err(_) => shown.to_owned(),
     }
+}
+
+/// `a/./b/../c` to `a/c`, without touching the filesystem.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }

@@ -201,7 +201,6 @@ fn suppression_forms() {
     let args = ["--format", "concise", "fixtures/suppressions"];
     let run = winlint(&args, None);
     insta::assert_snapshot!("suppressions", transcript(&args, &run));
-    assert_eq!(run.code, 0, "only an info finding is left");
     let all = winlint(
         &[
             "--format",
@@ -211,12 +210,25 @@ fn suppression_forms() {
         ],
         None,
     );
-    assert_eq!(all.code, 1);
-    assert!(
-        all.stdout.contains("Found 4 errors, 2 warnings, 0 infos."),
-        "{}",
-        all.stdout
-    );
+    for silenced in [
+        "annotations.yaml:13:5: error[windows-workload-may-land-on-linux]",
+        "annotations.yaml:30:5: error[windows-workload-may-land-on-linux]",
+        "annotations.yaml:31:7: warning[unknown-field]",
+        "comments.yaml:7:3: warning[unknown-field]",
+        "comments.yaml:12:27: error[invalid-resource]",
+        "generated.yaml:7:1: error[windows-workload-may-land-on-linux]",
+    ] {
+        assert!(
+            !run.stdout.contains(silenced),
+            "{silenced} is suppressed:\n{}",
+            run.stdout
+        );
+        assert!(
+            all.stdout.contains(silenced),
+            "--no-suppressions shows {silenced}:\n{}",
+            all.stdout
+        );
+    }
     let json = winlint(&["--format", "json", "fixtures/suppressions"], None);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
     assert_eq!(v["summary"]["suppressed"], 6);
@@ -287,7 +299,16 @@ fn config_exclude_per_path_ignores_exemptions_and_fail_on() {
     );
     let v: serde_json::Value = serde_json::from_str(&exempt.stdout).expect("json");
     assert_eq!(v["summary"]["suppressed"], 1, "{}", exempt.stdout);
-    assert_eq!(exempt.code, 0);
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(
+        !rules.contains(&"windows-workload-may-land-on-linux"),
+        "{rules:?}"
+    );
 
     let warn_only = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeselector: {}\n  containers: [{name: c, image: nginx}]\n";
     let lenient = config_run("failOn: error\n", &[("w.yaml", warn_only)], &[]);
@@ -350,9 +371,14 @@ fn baseline_records_today_and_reports_new_and_fixed() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join(".git")).expect("repo root");
     let d = dir.path();
-    let (bad, typos) = (bad(), typos());
+    let bad = bad();
+    let dup = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: x, a: y}\n";
     std::fs::write(d.join("a.yaml"), &bad).expect("write");
-    std::fs::write(d.join("t.yaml"), &typos).expect("write");
+    std::fs::write(d.join("c.yaml"), dup).expect("write");
+    let today = winlint_in(d, &["--format", "json", "."], None);
+    let v: serde_json::Value = serde_json::from_str(&today.stdout).expect("json");
+    let count = v["findings"].as_array().expect("findings").len();
+    assert!(count >= 2);
     let write = winlint_in(
         d,
         &["--write-baseline", ".winlint-baseline.json", "."],
@@ -360,7 +386,9 @@ fn baseline_records_today_and_reports_new_and_fixed() {
     );
     assert_eq!(write.code, 0, "{}", write.stderr);
     assert!(
-        write.stderr.contains("wrote 4 baseline entries"),
+        write
+            .stderr
+            .contains(&format!("wrote {count} baseline entries")),
         "{}",
         write.stderr
     );
@@ -377,7 +405,11 @@ fn baseline_records_today_and_reports_new_and_fixed() {
 
     let clean = winlint_in(d, &["--format", "concise", "."], None);
     assert_eq!(clean.code, 0, "{}", clean.stdout);
-    assert!(clean.stdout.contains("(4 suppressed)"), "{}", clean.stdout);
+    assert!(
+        clean.stdout.contains(&format!("({count} suppressed)")),
+        "{}",
+        clean.stdout
+    );
 
     // Edits elsewhere move lines; a new mistake is reported; a fixed one is counted.
     std::fs::write(
@@ -385,21 +417,16 @@ fn baseline_records_today_and_reports_new_and_fixed() {
         format!("# a comment\n# and another\n{bad}"),
     )
     .expect("write");
-    std::fs::write(
-        d.join("t.yaml"),
-        typos.replace("nodeselector", "nodeSelector"),
-    )
-    .expect("write");
+    std::fs::write(d.join("c.yaml"), dup.replace(", a: y", "")).expect("write");
     std::fs::write(d.join("new.yaml"), &bad).expect("write");
     let after = winlint_in(d, &["--format", "concise", "."], None);
     assert_eq!(after.code, 1);
-    let lines: Vec<&str> = after
-        .stdout
-        .lines()
-        .filter(|l| l.contains("error["))
-        .collect();
-    assert_eq!(lines.len(), 1, "{}", after.stdout);
-    assert!(lines[0].starts_with("./new.yaml:18:5"), "{}", after.stdout);
+    let reported: Vec<&str> = after.stdout.lines().filter(|l| l.contains("[")).collect();
+    assert!(
+        !reported.is_empty() && reported.iter().all(|l| l.starts_with("./new.yaml:")),
+        "{}",
+        after.stdout
+    );
     assert!(
         after
             .stderr
@@ -446,22 +473,43 @@ fn rule_commands() {
 fn config_schema_matches_the_config_parser() {
     let run = winlint(&["config-schema"], None);
     let schema: serde_json::Value = serde_json::from_str(&run.stdout).expect("schema is JSON");
-    let mut documented: Vec<String> = schema["properties"]
-        .as_object()
-        .expect("properties")
-        .keys()
-        .cloned()
-        .collect();
-    documented.sort();
-    let mut accepted: Vec<String> = winlint::config::top_level_keys()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    accepted.sort();
-    assert_eq!(
-        documented, accepted,
-        "schemas/winlint-config.schema.json and the config parser disagree"
-    );
+    // Every object of the config, as the parser sees it and as the schema documents it.
+    let places: [(&[&str], &str); 8] = [
+        (&[], "/properties"),
+        (&["cluster"], "/properties/cluster/properties"),
+        (
+            &["cluster", "nodePools"],
+            "/properties/cluster/properties/nodePools/items/properties",
+        ),
+        (
+            &["cluster", "runtimeClasses"],
+            "/properties/cluster/properties/runtimeClasses/items/properties",
+        ),
+        (&["rules"], "/properties/rules/properties"),
+        (&["images"], "/properties/images/properties"),
+        (&["exemptions"], "/properties/exemptions/items/properties"),
+        (
+            &["cluster", "nodePools", "taints"],
+            "/properties/cluster/properties/nodePools/items/properties/taints/items/properties",
+        ),
+    ];
+    for (path, pointer) in places {
+        let mut documented: Vec<String> = schema
+            .pointer(pointer)
+            .and_then(|v| v.as_object())
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        documented.sort();
+        let mut accepted: Vec<String> = winlint::config::keys_at(path)
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        accepted.sort();
+        assert_eq!(
+            documented, accepted,
+            "schema and parser disagree at {path:?}"
+        );
+    }
     // Example configs used in tests validate against the schema.
     let examples = [root().join("fixtures/config/tainted-linux.winlint.yaml")];
     for ex in examples {

@@ -31,10 +31,15 @@ fn examples_json() {
 }
 
 #[test]
-fn seed_deployment_with_selector_is_clean() {
-    let run = winlint(&["fixtures/examples/win-webserver.yaml"], None);
+fn seed_deployment_with_selector_stays_off_linux() {
+    // The selector keeps it off Linux; what is left (toleration, build pin) are warnings
+    // against the default cluster (tests/placement.rs).
+    let run = winlint(
+        &["--fail-on", "error", "fixtures/examples/win-webserver.yaml"],
+        None,
+    );
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(run.stdout.contains("Found 0 errors, 0 warnings, 0 infos."));
+    assert!(run.stdout.contains("Found 0 errors,"), "{}", run.stdout);
 }
 
 #[test]
@@ -49,8 +54,11 @@ fn seed_deployment_without_selector_points_at_template_spec() {
     );
     assert_eq!(run.code, 1);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
-    let f = &v["findings"][0];
-    assert_eq!(f["rule"], "windows-workload-may-land-on-linux");
+    let findings = v["findings"].as_array().expect("findings");
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "windows-workload-may-land-on-linux")
+        .expect("windows-workload-may-land-on-linux");
     // The pod template's `spec:` key.
     assert_eq!(
         (f["line"].as_u64(), f["column"].as_u64()),
@@ -143,7 +151,20 @@ fn config_is_discovered_upwards() {
     )
     .expect("copy");
     let run = winlint_in(&sub, &["--format", "concise", "deploy.yaml"], None);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // The discovered pools (no untainted Linux pool, one Windows Server 2022 pool) replace
+    // the default cluster: the ltsc2019 image is judged against `win22` only.
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        !run.stdout.contains("windows-workload-may-land-on-linux"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("error[windows-build-image-mismatch]")
+            && run.stdout.contains("`win22`"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -290,7 +311,9 @@ fn walk_honours_gitignore_and_reads_named_files_of_any_extension() {
     assert!(run.stdout.starts_with("./d.yml:"), "{}", run.stdout);
     let named = winlint_in(dir.path(), &["--format", "concise", "c.txt"], None);
     assert!(
-        named.stdout.starts_with("c.txt:18:5: error["),
+        named
+            .stdout
+            .contains("c.txt:18:5: error[windows-workload-may-land-on-linux]"),
         "{}",
         named.stdout
     );

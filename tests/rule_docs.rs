@@ -156,3 +156,19 @@ fn readme_rule_table_matches_the_registry() {
         "README rule table is stale: paste the output of `winlint rules --format markdown`"
     );
 }
+
+#[test]
+fn readme_precedence_table_matches_the_code() {
+    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR")))
+        .expect("README");
+    let start = readme
+        .find("<!-- precedence:start -->")
+        .expect("start marker")
+        + "<!-- precedence:start -->".len();
+    let end = readme.find("<!-- precedence:end -->").expect("end marker");
+    assert_eq!(
+        readme[start..end].trim(),
+        rules::precedence::markdown_table().trim(),
+        "README precedence table is stale: paste the output of rules::precedence::markdown_table()"
+    );
+}

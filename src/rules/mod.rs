@@ -12,6 +12,30 @@ mod unknown_field;
 mod unused_suppression;
 mod windows_workload_may_land_on_linux;
 
+// Issue 8: placement and Windows-version rules on the cluster model.
+mod deprecated_os_arch_label;
+mod dotnet_multiplatform_tag_on_windows;
+mod linux_image_on_windows_pod;
+mod linux_workload_may_land_on_windows;
+mod missing_pod_os_field;
+mod mixed_os_images;
+mod os_field_selector_mismatch;
+mod os_label_value_invalid;
+mod pod_os_label_mismatch;
+mod pod_overhead_manual;
+pub mod precedence;
+mod runtimeclass_nodeselector_conflict;
+mod runtimeclass_not_found;
+mod runtimeclass_windows_scheduling_missing;
+mod shared;
+mod unsatisfiable_node_constraints;
+mod windows_build_image_mismatch;
+mod windows_build_label_format;
+mod windows_build_unpinned;
+mod windows_image_on_linux_pod;
+mod windows_images_incompatible_builds;
+mod windows_taint_not_tolerated;
+
 pub use duplicate_key::duplicate_key_diagnostic;
 pub use input_too_large::input_too_large_diagnostic;
 pub use internal_error::internal_error_diagnostic;
@@ -80,6 +104,27 @@ pub static RULES: &[&dyn Rule] = &[
     &duplicate_key::DuplicateKey,
     &unused_suppression::UnusedSuppression,
     &windows_workload_may_land_on_linux::WindowsWorkloadMayLandOnLinux,
+    // Issue 8: placement and Windows-version rules on the cluster model.
+    &linux_workload_may_land_on_windows::LinuxWorkloadMayLandOnWindows,
+    &windows_taint_not_tolerated::WindowsTaintNotTolerated,
+    &unsatisfiable_node_constraints::UnsatisfiableNodeConstraints,
+    &os_label_value_invalid::OsLabelValueInvalid,
+    &deprecated_os_arch_label::DeprecatedOsArchLabel,
+    &os_field_selector_mismatch::OsFieldSelectorMismatch,
+    &pod_os_label_mismatch::PodOsLabelMismatch,
+    &missing_pod_os_field::MissingPodOsField,
+    &runtimeclass_nodeselector_conflict::RuntimeclassNodeselectorConflict,
+    &runtimeclass_not_found::RuntimeclassNotFound,
+    &runtimeclass_windows_scheduling_missing::RuntimeclassWindowsSchedulingMissing,
+    &pod_overhead_manual::PodOverheadManual,
+    &windows_build_label_format::WindowsBuildLabelFormat,
+    &windows_build_image_mismatch::WindowsBuildImageMismatch,
+    &windows_build_unpinned::WindowsBuildUnpinned,
+    &windows_images_incompatible_builds::WindowsImagesIncompatibleBuilds,
+    &mixed_os_images::MixedOsImages,
+    &linux_image_on_windows_pod::LinuxImageOnWindowsPod,
+    &windows_image_on_linux_pod::WindowsImageOnLinuxPod,
+    &dotnet_multiplatform_tag_on_windows::DotnetMultiplatformTagOnWindows,
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn Rule> {

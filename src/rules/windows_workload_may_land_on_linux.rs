@@ -1,12 +1,15 @@
 //! `windows-workload-may-land-on-linux`: a Windows pod whose node constraints still let the
 //! scheduler put it on a Linux node, where it never starts.
 
-use super::{Category, Context, Rule};
-use crate::cluster::{NodePool, OS_LABEL, WINDOWS_BUILD_LABEL};
+use super::shared::{
+    build_bound, build_entry, image_facts, os_entry, selector_snippet, with_caveat,
+};
+use super::{precedence, Category, Context, Rule};
+use crate::cluster::{name_list, NodePool};
 use crate::finding::{Finding, Label, Severity};
 use crate::intent::{windows_evidence, Evidence};
 use crate::model::Workload;
-use crate::placement;
+use crate::placement::scheduling;
 use crate::yaml::Span;
 
 const NAME: &str = "windows-workload-may-land-on-linux";
@@ -17,41 +20,44 @@ pub fn windows_workload_may_land_on_linux_diagnostic(
     pools: &[&NodePool],
     at: (Span, &str),
     build: Option<u32>,
-    default_cluster: bool,
+    cx: &Context<'_>,
 ) -> Finding {
-    let names: Vec<String> = pools.iter().map(|p| format!("`{}`", p.name)).collect();
     let plural = if pools.len() == 1 { "" } else { "s" };
-    let mut snippet = String::from("nodeSelector:\n");
-    for (k, v) in w.spec.node_selector.iter().flatten() {
-        if k != OS_LABEL {
-            snippet.push_str(&format!("  {k}: {}\n", yaml_str(v)));
-        }
-    }
-    snippet.push_str(&format!("  {OS_LABEL}: windows\n"));
-    if let Some(b) = build {
-        snippet.push_str(&format!("  {WINDOWS_BUILD_LABEL}: \"10.0.{b}\"\n"));
-    }
-    let mut help = format!(
-        "restrict the pod to Windows nodes in `{}`:\n{snippet}",
-        w.spec_path
+    let mut set = vec![os_entry("windows")];
+    set.extend(build.map(build_entry));
+    let help = format!(
+        "restrict the pod to Windows nodes in `{}`:\n{}",
+        w.spec_path,
+        selector_snippet(w, &set)
     );
-    if default_cluster {
-        help.push_str(
-            "(checked against the default cluster of the Kubernetes Windows guide; declare your node pools in .winlint.yaml to make this exact)",
-        );
-    }
     Finding::new(
         NAME,
         Severity::Error,
         format!(
             "Windows pod can be scheduled onto Linux node pool{plural} {}, where its containers never start",
-            names.join(", ")
+            name_list(pools.iter().map(|p| p.name.as_str()), 3)
         ),
         Label::new(at.0, at.1),
     )
     .with_secondary(Label::new(evidence.span, evidence.text))
-    .with_help(help)
+    .with_help(with_caveat(help, cx))
     .with_resource(w.id)
+}
+
+/// The Linux pools the Windows pod fits, after the RuntimeClass merge; None when the pod is
+/// not a Windows pod, fits no Linux pool, or its RuntimeClass is unknown or conflicts.
+fn detect<'c>(w: &Workload<'_>, cx: &Context<'c>) -> Option<(Evidence, Vec<&'c NodePool>)> {
+    let evidence = windows_evidence(w, cx.images)?;
+    let sched = scheduling(w, cx);
+    if !sched.judgeable() {
+        return None;
+    }
+    let cluster: &'c crate::cluster::Cluster = &cx.config.cluster;
+    let pools: Vec<&NodePool> = cluster
+        .pools_with_os("linux")
+        .filter(|p| sched.fits(p).possible())
+        .collect();
+    (!pools.is_empty()).then_some((evidence, pools))
 }
 
 pub struct WindowsWorkloadMayLandOnLinux;
@@ -71,21 +77,10 @@ impl Rule for WindowsWorkloadMayLandOnLinux {
     }
 
     fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let Some(evidence) = windows_evidence(w, cx.images) else {
+        let Some((evidence, pools)) = detect(w, cx) else {
             return;
         };
-        // A RuntimeClass may add a Windows nodeSelector at admission; without its
-        // definition, placement cannot be judged.
-        if w.spec.runtime_class_name.is_some() {
-            return;
-        }
-        let pools: Vec<&NodePool> = cx
-            .config
-            .cluster
-            .pools_with_os("linux")
-            .filter(|p| placement::fits(w.spec, p).possible())
-            .collect();
-        if pools.is_empty() {
+        if precedence::quiet(NAME, w, cx) {
             return;
         }
         let at = if let Some(span) = w.key_span(&["nodeSelector"]) {
@@ -105,25 +100,10 @@ impl Rule for WindowsWorkloadMayLandOnLinux {
                 "no nodeSelector or node affinity keeps this pod off Linux nodes",
             )
         };
-        let build = w
-            .containers()
-            .iter()
-            .find_map(|c| cx.images.windows_build(c.image?));
+        let facts = image_facts(w, cx.images);
+        let build = build_bound(&facts).first().and_then(|f| f.build);
         out.push(windows_workload_may_land_on_linux_diagnostic(
-            w,
-            evidence,
-            &pools,
-            at,
-            build,
-            cx.config.cluster.is_default(),
+            w, evidence, &pools, at, build, cx,
         ));
-    }
-}
-
-/// Quotes a YAML value when it would otherwise change meaning.
-fn yaml_str(v: &str) -> String {
-    match crate::yaml::resolve_plain(v) {
-        crate::yaml::Resolved::Str if !v.contains([':', '#', '"', '\'']) => v.to_owned(),
-        _ => format!("{v:?}"),
     }
 }

@@ -1,0 +1,90 @@
+//! `mixed-os-images`: Linux and Windows images in one pod, which runs on one node.
+
+use super::shared::{image_facts, ImageFact};
+use super::{precedence, Category, Context, Rule};
+use crate::finding::{Finding, Label, Severity};
+use crate::images::{explain, ImageOs};
+use crate::model::Workload;
+
+const NAME: &str = "mixed-os-images";
+
+pub fn mixed_os_images_diagnostic(
+    w: &Workload<'_>,
+    first: (&ImageFact<'_>, String),
+    second: (&ImageFact<'_>, String),
+) -> Finding {
+    let os = |f: &ImageFact<'_>| {
+        if f.os == ImageOs::Windows {
+            "Windows"
+        } else {
+            "Linux"
+        }
+    };
+    Finding::new(
+        NAME,
+        Severity::Error,
+        format!(
+            "pod mixes {} and {} images (`{}`, `{}`): a pod runs on one node, which is either Linux or Windows",
+            os(first.0),
+            os(second.0),
+            first.0.container.name,
+            second.0.container.name
+        ),
+        Label::new(second.0.span(w), second.1),
+    )
+    .with_secondary(Label::new(first.0.span(w), first.1))
+    .with_help(format!(
+        "run `{}` in a separate pod for {} nodes, or use its {} variant",
+        second.0.container.name,
+        os(second.0),
+        os(first.0)
+    ))
+    .with_resource(w.id)
+}
+
+fn detect<'w>(w: &Workload<'w>, cx: &Context<'_>) -> Option<(ImageFact<'w>, ImageFact<'w>)> {
+    let facts = image_facts(w, cx.images);
+    let first = facts
+        .iter()
+        .find(|f| matches!(f.os, ImageOs::Windows | ImageOs::Linux))?;
+    let other = if first.os == ImageOs::Windows {
+        ImageOs::Linux
+    } else {
+        ImageOs::Windows
+    };
+    let second = facts.iter().find(|f| f.os == other)?;
+    Some((first.clone(), second.clone()))
+}
+
+pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+    detect(w, cx).is_some()
+}
+
+pub struct MixedOsImages;
+
+impl Rule for MixedOsImages {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn category(&self) -> Category {
+        Category::Correctness
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("../../rules/mixed-os-images.md")
+    }
+
+    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some((first, second)) = detect(w, cx) else {
+            return;
+        };
+        if precedence::quiet(NAME, w, cx) {
+            return;
+        }
+        let why = |f: &ImageFact<'_>| explain(cx.images, f.image).unwrap_or_default();
+        let (a, b) = (why(&first), why(&second));
+        out.push(mixed_os_images_diagnostic(w, (&first, a), (&second, b)));
+    }
+}

@@ -1,0 +1,147 @@
+//! `os-label-value-invalid`: a node selector value for `kubernetes.io/os` that no kubelet
+//! ever writes (`Windows`, `win`, `Linux`), so it matches no node.
+
+use super::shared::{pod_selector_uses, runtime_class_selector_uses, Place, SelectorUse};
+use super::{Category, Context, Rule};
+use crate::cluster::{BETA_OS_LABEL, OS_LABEL};
+use crate::finding::{Finding, Label, Severity};
+use crate::inventory::Origin;
+use crate::model::{Object, ResourceId, Typed, Workload};
+use crate::placement::{scheduling, RuntimeClassRef};
+use crate::yaml::Span;
+
+const NAME: &str = "os-label-value-invalid";
+
+/// One bad value and how bad: an error when the requirement can match no node, a warning
+/// for a dead value in an `In` list that has a valid one, or in a `NotIn` list.
+#[derive(Debug, Clone)]
+struct Bad<'n> {
+    key: &'n str,
+    value: &'n str,
+    span: Span,
+    operator: &'n str,
+    severity: Severity,
+}
+
+pub fn os_label_value_invalid_diagnostic(
+    id: &ResourceId,
+    key: &str,
+    value: &str,
+    operator: &str,
+    span: Span,
+    severity: Severity,
+) -> Finding {
+    let fix = match value.to_ascii_lowercase().as_str() {
+        v @ ("linux" | "windows") => format!("write it in lowercase: `{v}`"),
+        v if v.starts_with("win") => "use `windows`".to_owned(),
+        _ => "use `linux` or `windows`".to_owned(),
+    };
+    let consequence = match (operator, severity) {
+        ("NotIn", _) => "so `NotIn` excludes no node with it",
+        (_, Severity::Error) => "so this matches no node and the pod is never scheduled",
+        _ => "so this value of the list matches no node",
+    };
+    Finding::new(
+        NAME,
+        severity,
+        format!(
+            "`{value}` is not a value of `{key}`: kubelets set `linux` or `windows`, {consequence}"
+        ),
+        Label::new(
+            span,
+            if matches!(value.to_ascii_lowercase().as_str(), "linux" | "windows") {
+                "not `linux` or `windows`: values are case-sensitive"
+            } else {
+                "not `linux` or `windows`"
+            },
+        ),
+    )
+    .with_help(format!(
+        "{fix}; the value comes from the kubelet's Go runtime.GOOS"
+    ))
+    .with_resource(id)
+}
+
+fn is_os_key(k: &str) -> bool {
+    k == OS_LABEL || k == BETA_OS_LABEL
+}
+
+fn bad_values<'n>(uses: &[SelectorUse<'n>]) -> Vec<Bad<'n>> {
+    let mut out = Vec::new();
+    for u in uses.iter().filter(|u| is_os_key(u.key)) {
+        if u.place == Place::PreferredAffinity {
+            continue;
+        }
+        let valid = |v: &str| matches!(v, "linux" | "windows");
+        let has_valid = u.values.iter().any(|(v, _)| valid(v));
+        let severity = match u.operator {
+            "=" | "In" if !has_valid => Severity::Error,
+            "=" | "In" | "NotIn" => Severity::Warning,
+            _ => continue,
+        };
+        for (value, span) in u.values.iter().filter(|(v, _)| !valid(v)) {
+            out.push(Bad {
+                key: u.key,
+                value,
+                span: *span,
+                operator: u.operator,
+                severity,
+            });
+        }
+    }
+    out
+}
+
+/// Does an invalid OS value make the pod (with its RuntimeClass) unschedulable?
+pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+    let own = bad_values(&pod_selector_uses(w.spec_node));
+    if own.iter().any(|b| b.severity == Severity::Error) {
+        return true;
+    }
+    // A RuntimeClass in the scanned files is reported where it is written; its bad value
+    // still explains this pod's placement.
+    match scheduling(w, cx).runtime_class {
+        RuntimeClassRef::Found(rc) if matches!(rc.origin, Origin::File { .. }) => rc
+            .node_selector
+            .iter()
+            .flatten()
+            .any(|(k, v)| is_os_key(k) && !matches!(v.as_str(), "linux" | "windows")),
+        _ => false,
+    }
+}
+
+pub struct OsLabelValueInvalid;
+
+impl Rule for OsLabelValueInvalid {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn category(&self) -> Category {
+        Category::Correctness
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("../../rules/os-label-value-invalid.md")
+    }
+
+    fn check_workload(&self, w: &Workload<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for b in bad_values(&pod_selector_uses(w.spec_node)) {
+            out.push(os_label_value_invalid_diagnostic(
+                w.id, b.key, b.value, b.operator, b.span, b.severity,
+            ));
+        }
+    }
+
+    fn check_object(&self, obj: &Object<'_, '_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if !matches!(obj.typed, Typed::RuntimeClass(_)) {
+            return;
+        }
+        for b in bad_values(&runtime_class_selector_uses(obj.node)) {
+            out.push(os_label_value_invalid_diagnostic(
+                &obj.id, b.key, b.value, b.operator, b.span, b.severity,
+            ));
+        }
+    }
+}

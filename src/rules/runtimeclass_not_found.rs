@@ -1,0 +1,55 @@
+//! `runtimeclass-not-found`: the pod names a RuntimeClass that neither the scanned files
+//! nor `cluster.runtimeClasses` define.
+
+use super::{Category, Context, Rule};
+use crate::finding::{Finding, Label, Severity};
+use crate::model::Workload;
+use crate::placement::runtime_class;
+use crate::yaml::Span;
+
+const NAME: &str = "runtimeclass-not-found";
+
+pub fn runtimeclass_not_found_diagnostic(w: &Workload<'_>, name: &str, at: Span) -> Finding {
+    Finding::new(
+        NAME,
+        Severity::Warning,
+        format!(
+            "RuntimeClass `{name}` is not defined in the scanned files or in `cluster.runtimeClasses`; if the cluster lacks it too, pods are rejected: RuntimeClass \"{name}\" not found"
+        ),
+        Label::new(at, "unknown RuntimeClass"),
+    )
+    .with_help(format!(
+        "lint the RuntimeClass manifest together with this file, or declare it in .winlint.yaml so its scheduling is checked:\ncluster:\n  runtimeClasses:\n  - name: {name}\n    handler: runhcs-wcow-process\n    scheduling:\n      nodeSelector: {{kubernetes.io/os: windows}}\nplacement findings for this pod wait until winlint knows the RuntimeClass"
+    ))
+    .with_resource(w.id)
+}
+
+pub struct RuntimeclassNotFound;
+
+impl Rule for RuntimeclassNotFound {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn category(&self) -> Category {
+        Category::Suspicious
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Warning
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("../../rules/runtimeclass-not-found.md")
+    }
+
+    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(name) = w.spec.runtime_class_name.as_deref() else {
+            return;
+        };
+        if runtime_class(cx, name).is_some() {
+            return;
+        }
+        let at = w
+            .field(&["runtimeClassName"])
+            .map_or(w.spec_key, |n| n.span);
+        out.push(runtimeclass_not_found_diagnostic(w, name, at));
+    }
+}

@@ -1,0 +1,305 @@
+//! Helpers the placement and image rules share: what each container's image says, which
+//! Windows builds a pod's constraints admit, where a missing constraint belongs, and the
+//! YAML snippets that help text offers.
+
+use std::collections::BTreeSet;
+
+use super::Context;
+use crate::cluster::{parse_build_label, NodePool, OS_LABEL, WINDOWS_BUILD_LABEL};
+use crate::images::{compatible, tag_for_build, Classifier, ImageOs, KNOWN_HOST_BUILDS};
+use crate::intent::is_host_process;
+use crate::model::{ContainerRef, Workload};
+use crate::placement::Scheduling;
+use crate::yaml::{Node, Span};
+
+/// One container and what its image reference says.
+#[derive(Debug, Clone)]
+pub struct ImageFact<'w> {
+    pub container: ContainerRef<'w>,
+    pub image: &'w str,
+    pub os: ImageOs,
+    /// The Windows build the tag pins (Table B.5), for Windows images only.
+    pub build: Option<u32>,
+    /// A .NET 8+ multi-platform tag, which has no Windows images (rule 27).
+    pub dotnet_multiplatform: bool,
+    pub host_process: bool,
+}
+
+impl ImageFact<'_> {
+    /// The `image:` value, or the pod spec key when it cannot be found.
+    pub fn span(&self, w: &Workload<'_>) -> Span {
+        self.container.image_span().unwrap_or(w.spec_key)
+    }
+}
+
+/// Every container that has an image, in the API server's order.
+pub fn image_facts<'w>(w: &Workload<'w>, images: &Classifier) -> Vec<ImageFact<'w>> {
+    w.containers()
+        .into_iter()
+        .filter_map(|c| {
+            let image = c.image?;
+            Some(ImageFact {
+                os: images.classify(image),
+                build: images.windows_build(image),
+                dotnet_multiplatform: images.is_dotnet_linux_only_multiplatform(image),
+                host_process: is_host_process(w, &c),
+                image,
+                container: c,
+            })
+        })
+        .collect()
+}
+
+/// Where an OS or build constraint belongs: the `nodeSelector:` key, else the required
+/// node affinity, else the pod spec's `spec:` key.
+pub fn constraint_span(w: &Workload<'_>) -> Span {
+    w.key_span(&["nodeSelector"])
+        .or_else(|| {
+            w.key_span(&[
+                "affinity",
+                "nodeAffinity",
+                "requiredDuringSchedulingIgnoredDuringExecution",
+            ])
+        })
+        .unwrap_or(w.spec_key)
+}
+
+/// Quotes a YAML value when it would otherwise change meaning.
+pub fn yaml_str(v: &str) -> String {
+    let plain = matches!(crate::yaml::resolve_plain(v), crate::yaml::Resolved::Str)
+        && !v.is_empty()
+        && !v.contains([':', '#', '"', '\'', '{', '}', '[', ']', ','])
+        && !v.starts_with(['-', '?', '&', '*', '!', '|', '>', '%', '@', '`', ' '])
+        && !v.ends_with(' ')
+        && !v.starts_with(|c: char| c.is_ascii_digit());
+    if plain {
+        v.to_owned()
+    } else {
+        format!("{v:?}")
+    }
+}
+
+/// A `nodeSelector:` block: the pod's own entries with `set` added or replaced.
+pub fn selector_snippet(w: &Workload<'_>, set: &[(&str, String)]) -> String {
+    let mut entries: Vec<(String, String)> = w
+        .spec
+        .node_selector
+        .iter()
+        .flatten()
+        .filter(|(k, _)| !set.iter().any(|(s, _)| s == k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    entries.extend(set.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+    let mut s = String::from("nodeSelector:\n");
+    for (k, v) in entries {
+        s.push_str(&format!("  {k}: {}\n", yaml_str(&v)));
+    }
+    s
+}
+
+/// The OS entry for [`selector_snippet`].
+pub fn os_entry(os: &str) -> (&'static str, String) {
+    (OS_LABEL, os.to_owned())
+}
+
+/// The build entry for [`selector_snippet`].
+pub fn build_entry(build: u32) -> (&'static str, String) {
+    (WINDOWS_BUILD_LABEL, format!("10.0.{build}"))
+}
+
+/// Appends the cluster's caveat (default cluster or preset) to help text.
+pub fn with_caveat(mut help: String, cx: &Context<'_>) -> String {
+    if let Some(c) = cx.config.cluster.caveat() {
+        if !help.ends_with('\n') {
+            help.push('\n');
+        }
+        help.push_str(&c);
+    }
+    help
+}
+
+/// `10.0.17763 (ltsc2019)`.
+pub fn build_text(build: u32) -> String {
+    match tag_for_build(build) {
+        Some(t) => format!("10.0.{build} ({t})"),
+        None => format!("10.0.{build}"),
+    }
+}
+
+/// Can host build `host` run every one of `builds` with process isolation?
+pub fn runs_all(host: u32, builds: &[u32]) -> bool {
+    builds.iter().all(|b| compatible(host, *b))
+}
+
+/// The Windows builds a pod's own constraints (after the RuntimeClass merge) admit, asked
+/// of one hypothetical Windows node per candidate build: the known host builds, the
+/// cluster's, and any build the pod names. `pinned` is true when the constraints rule out
+/// some candidate, i.e. the pod (or its RuntimeClass) says which builds it wants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildPins {
+    pub admitted: Vec<u32>,
+    pub pinned: bool,
+}
+
+pub fn build_pins(sched: &Scheduling<'_>, cx: &Context<'_>) -> BuildPins {
+    let mut candidates: BTreeSet<u32> = KNOWN_HOST_BUILDS.iter().copied().collect();
+    candidates.extend(cx.config.cluster.windows_builds());
+    if let Some(v) = sched
+        .node_selector
+        .as_ref()
+        .and_then(|s| s.get(WINDOWS_BUILD_LABEL))
+    {
+        candidates.extend(parse_build_label(v));
+    }
+    let terms = sched.affinity.map(|a| a.node_selector_terms.as_slice());
+    for e in terms
+        .into_iter()
+        .flatten()
+        .flat_map(|t| t.match_expressions.iter().flatten())
+    {
+        if e.key == WINDOWS_BUILD_LABEL {
+            candidates.extend(
+                e.values
+                    .iter()
+                    .flatten()
+                    .filter_map(|v| parse_build_label(v)),
+            );
+        }
+    }
+    let admitted: Vec<u32> = candidates
+        .iter()
+        .copied()
+        .filter(|b| sched.admits(&windows_host(*b)).possible())
+        .collect();
+    BuildPins {
+        pinned: admitted.len() != candidates.len(),
+        admitted,
+    }
+}
+
+/// A hypothetical open-world Windows node of `build`.
+pub fn windows_host(build: u32) -> NodePool {
+    NodePool {
+        name: format!("windows-{build}"),
+        labels: [
+            (OS_LABEL.to_owned(), "windows".to_owned()),
+            (WINDOWS_BUILD_LABEL.to_owned(), format!("10.0.{build}")),
+        ]
+        .into_iter()
+        .collect(),
+        taints: Vec::new(),
+        closed_world: false,
+    }
+}
+
+/// The cluster's Windows pools whose labels admit the pod (taints ignored: build rules
+/// judge where the labels let the pod go; a missing toleration is its own finding).
+pub fn admitted_windows_pools<'c>(sched: &Scheduling<'_>, cx: &Context<'c>) -> Vec<&'c NodePool> {
+    let cluster: &'c crate::cluster::Cluster = &cx.config.cluster;
+    cluster
+        .pools_with_os("windows")
+        .filter(|p| sched.admits(p).possible())
+        .collect()
+}
+
+/// The containers whose Windows build matters: Windows images with a known build, not
+/// HostProcess (HostProcess containers need no matching build, W3).
+pub fn build_bound<'a, 'w>(facts: &'a [ImageFact<'w>]) -> Vec<&'a ImageFact<'w>> {
+    facts
+        .iter()
+        .filter(|f| f.os == ImageOs::Windows && f.build.is_some() && !f.host_process)
+        .collect()
+}
+
+/// Where a label requirement was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    NodeSelector,
+    RequiredAffinity,
+    PreferredAffinity,
+    RuntimeClass,
+}
+
+/// One label requirement as written, with positions: a nodeSelector entry (operator `=`)
+/// or a node affinity `matchExpressions` item.
+#[derive(Debug, Clone)]
+pub struct SelectorUse<'n> {
+    pub key: &'n str,
+    pub key_span: Span,
+    pub operator: &'n str,
+    pub values: Vec<(&'n str, Span)>,
+    pub place: Place,
+}
+
+fn map_uses<'n>(map: Option<&'n Node<'n>>, place: Place, out: &mut Vec<SelectorUse<'n>>) {
+    for e in map.and_then(Node::as_map).into_iter().flatten() {
+        let (Some(key), Some(value)) = (e.key.as_str(), e.value.as_str()) else {
+            continue;
+        };
+        out.push(SelectorUse {
+            key,
+            key_span: e.key.span,
+            operator: "=",
+            values: vec![(value, e.value.span)],
+            place,
+        });
+    }
+}
+
+fn expression_uses<'n>(exprs: Option<&'n Node<'n>>, place: Place, out: &mut Vec<SelectorUse<'n>>) {
+    for e in exprs.and_then(Node::as_seq).into_iter().flatten() {
+        let Some(key_node) = e.get("key") else {
+            continue;
+        };
+        let Some(key) = key_node.as_str() else {
+            continue;
+        };
+        let values = e
+            .get("values")
+            .and_then(Node::as_seq)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| Some((v.as_str()?, v.span)))
+            .collect();
+        out.push(SelectorUse {
+            key,
+            key_span: key_node.span,
+            operator: e.get("operator").and_then(Node::as_str).unwrap_or(""),
+            values,
+            place,
+        });
+    }
+}
+
+/// Every label requirement of a pod spec: nodeSelector, required and preferred node affinity.
+pub fn pod_selector_uses<'n>(spec: &'n Node<'n>) -> Vec<SelectorUse<'n>> {
+    let mut out = Vec::new();
+    map_uses(spec.get("nodeSelector"), Place::NodeSelector, &mut out);
+    let na = spec.get("affinity").and_then(|a| a.get("nodeAffinity"));
+    let terms = na
+        .and_then(|n| n.get("requiredDuringSchedulingIgnoredDuringExecution"))
+        .and_then(|r| r.get("nodeSelectorTerms"))
+        .and_then(Node::as_seq);
+    for t in terms.into_iter().flatten() {
+        expression_uses(t.get("matchExpressions"), Place::RequiredAffinity, &mut out);
+    }
+    let preferred = na
+        .and_then(|n| n.get("preferredDuringSchedulingIgnoredDuringExecution"))
+        .and_then(Node::as_seq);
+    for p in preferred.into_iter().flatten() {
+        let exprs = p.get("preference").and_then(|p| p.get("matchExpressions"));
+        expression_uses(exprs, Place::PreferredAffinity, &mut out);
+    }
+    out
+}
+
+/// The `scheduling.nodeSelector` entries of a RuntimeClass object.
+pub fn runtime_class_selector_uses<'n>(rc: &'n Node<'n>) -> Vec<SelectorUse<'n>> {
+    let mut out = Vec::new();
+    map_uses(
+        rc.get("scheduling").and_then(|s| s.get("nodeSelector")),
+        Place::RuntimeClass,
+        &mut out,
+    );
+    out
+}

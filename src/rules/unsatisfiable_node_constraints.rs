@@ -1,0 +1,197 @@
+//! `unsatisfiable-node-constraints`: no node pool of the cluster takes the pod, whatever
+//! the OS: every pool is excluded by the nodeSelector, the required node affinity or an
+//! untolerated taint.
+
+use super::shared::{windows_host, with_caveat};
+use super::{precedence, Category, Context, Rule};
+use crate::cluster::{NodePool, OS_LABEL};
+use crate::finding::{Finding, Label, Severity};
+use crate::images::KNOWN_HOST_BUILDS;
+use crate::model::Workload;
+use crate::placement::{scheduling, Exclusion, RuntimeClassRef};
+use crate::scheduling::Tri;
+use crate::yaml::Span;
+
+const NAME: &str = "unsatisfiable-node-constraints";
+
+/// How far the pod's constraints reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// No node of any cluster: the OS and build constraints contradict each other.
+    Nowhere,
+    /// No node pool of this cluster.
+    NoPool,
+}
+
+pub fn unsatisfiable_node_constraints_diagnostic(
+    w: &Workload<'_>,
+    reach: Reach,
+    severity: Severity,
+    at: (Span, String),
+    reasons: &[(&NodePool, Exclusion)],
+    cx: &Context<'_>,
+) -> Finding {
+    let mut help = String::from("no pool takes it:\n");
+    for (pool, why) in reasons.iter().take(8) {
+        help.push_str(&format!("- `{}`: {}\n", pool.name, why.describe()));
+    }
+    if reasons.len() > 8 {
+        help.push_str(&format!("- and {} more pools\n", reasons.len() - 8));
+    }
+    help.push_str(match reach {
+        Reach::Nowhere => "keep one of the contradicting constraints",
+        Reach::NoPool => "relax the constraint at fault, or add the toleration the pool needs",
+    });
+    let daemonset = w.id.kind == "DaemonSet";
+    let message = match (reach, daemonset) {
+        (Reach::Nowhere, _) => "no node can ever match this pod: its nodeSelector and required node affinity contradict each other on the node's OS or Windows build",
+        (Reach::NoPool, false) => "no node pool can run this pod: its nodeSelector, required node affinity and tolerations exclude every pool, so it stays Pending",
+        (Reach::NoPool, true) => "this DaemonSet runs on no node pool: its nodeSelector, required node affinity and tolerations exclude every pool",
+    };
+    let help = match reach {
+        Reach::Nowhere => help,
+        Reach::NoPool => with_caveat(help, cx),
+    };
+    Finding::new(NAME, severity, message, Label::new(at.0, at.1))
+        .with_help(help)
+        .with_resource(w.id)
+}
+
+/// Each pool with the constraint that excludes it.
+type Reasons<'c> = Vec<(&'c NodePool, Exclusion)>;
+
+fn detect<'c>(w: &Workload<'_>, cx: &Context<'c>) -> Option<(Reach, Severity, Reasons<'c>)> {
+    let sched = scheduling(w, cx);
+    if sched.conflict.is_some() || sched.bound_to_node() {
+        return None;
+    }
+    let cluster: &'c crate::cluster::Cluster = &cx.config.cluster;
+    if cluster.pools.is_empty() {
+        return None;
+    }
+    // Any cluster's nodes, as far as labels go: a Linux node, and a Windows node of every
+    // known build; every other label unknown.
+    let mut any_node = vec![NodePool {
+        name: "linux".into(),
+        labels: [(OS_LABEL.to_owned(), "linux".to_owned())]
+            .into_iter()
+            .collect(),
+        taints: Vec::new(),
+        closed_world: false,
+    }];
+    any_node.extend(KNOWN_HOST_BUILDS.iter().map(|b| windows_host(*b)));
+    let reach = if any_node.iter().all(|p| sched.admits(p) == Tri::No) {
+        Reach::Nowhere
+    } else {
+        // An unknown RuntimeClass can add tolerations, never remove a label constraint:
+        // judge the labels only.
+        let missing_rc = matches!(sched.runtime_class, RuntimeClassRef::Missing(_));
+        let excluded = |p: &NodePool| {
+            if missing_rc {
+                sched.admits(p) == Tri::No
+            } else {
+                sched.fits(p) == Tri::No
+            }
+        };
+        if !cluster.pools.iter().all(excluded) {
+            return None;
+        }
+        Reach::NoPool
+    };
+    // A DaemonSet that matches no node simply runs no pod; that is worth saying only about
+    // the user's own cluster.
+    let severity = match (reach, w.id.kind == "DaemonSet") {
+        (Reach::Nowhere, _) | (Reach::NoPool, false) => Severity::Error,
+        (Reach::NoPool, true) if cluster.is_declared() => Severity::Warning,
+        (Reach::NoPool, true) => return None,
+    };
+    let missing_rc = matches!(sched.runtime_class, RuntimeClassRef::Missing(_));
+    let reasons: Reasons<'c> = cluster
+        .pools
+        .iter()
+        .filter_map(|p| {
+            let why = sched.exclusion(p)?;
+            (!missing_rc || !matches!(why, Exclusion::Taint(_))).then_some((p, why))
+        })
+        .collect();
+    (!reasons.is_empty()).then_some((reach, severity, reasons))
+}
+
+pub struct UnsatisfiableNodeConstraints;
+
+impl Rule for UnsatisfiableNodeConstraints {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn category(&self) -> Category {
+        Category::Correctness
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("../../rules/unsatisfiable-node-constraints.md")
+    }
+
+    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some((reach, severity, reasons)) = detect(w, cx) else {
+            return;
+        };
+        if precedence::quiet(NAME, w, cx) {
+            return;
+        }
+        // Point at the constraint that excludes the first pool; prefer an OS mismatch,
+        // which is the usual contradiction (nodeSelector windows, affinity In [linux]).
+        let first = reasons
+            .iter()
+            .find(|(_, e)| matches!(e, Exclusion::Selector { key, .. } if key == OS_LABEL))
+            .or_else(|| reasons.first())
+            .map(|(p, e)| (*p, e.clone()));
+        let at = match first {
+            Some((
+                pool,
+                Exclusion::Selector {
+                    key,
+                    from_runtime_class: None,
+                    ..
+                },
+            )) => {
+                let span = w.field(&["nodeSelector", &key]).map(|n| n.span);
+                (
+                    span.unwrap_or(w.spec_key),
+                    format!("excludes `{}`", pool.name),
+                )
+            }
+            Some((pool, Exclusion::Affinity { .. })) => {
+                let span = w.key_span(&[
+                    "affinity",
+                    "nodeAffinity",
+                    "requiredDuringSchedulingIgnoredDuringExecution",
+                ]);
+                (
+                    span.unwrap_or(w.spec_key),
+                    format!("excludes `{}`", pool.name),
+                )
+            }
+            Some((pool, Exclusion::Taint(_))) => {
+                let span = w.key_span(&["tolerations"]);
+                let text = match span {
+                    Some(_) => format!("none of these tolerates the taint of `{}`", pool.name),
+                    None => format!("no toleration for the taint of `{}`", pool.name),
+                };
+                (span.unwrap_or(w.spec_key), text)
+            }
+            Some((pool, Exclusion::Selector { .. })) => {
+                let span = w.field(&["runtimeClassName"]).map(|n| n.span);
+                (
+                    span.unwrap_or(w.spec_key),
+                    format!("its nodeSelector excludes `{}`", pool.name),
+                )
+            }
+            None => (w.spec_key, "here".to_owned()),
+        };
+        out.push(unsatisfiable_node_constraints_diagnostic(
+            w, reach, severity, at, &reasons, cx,
+        ));
+    }
+}

@@ -1,0 +1,184 @@
+//! `windows-build-image-mismatch`: a Windows image built for a Windows version that the
+//! hosts the pod can land on do not run (process isolation needs a compatible host build).
+
+use super::shared::{
+    admitted_windows_pools, build_bound, build_entry, build_pins, build_text, image_facts,
+    os_entry, runs_all, selector_snippet, with_caveat, ImageFact,
+};
+use super::{precedence, Category, Context, Rule};
+use crate::cluster::{name_list, NodePool, WINDOWS_BUILD_LABEL};
+use crate::finding::{Finding, Label, Severity};
+use crate::images::tag_for_build;
+use crate::model::Workload;
+use crate::placement::scheduling;
+use crate::yaml::Span;
+
+const NAME: &str = "windows-build-image-mismatch";
+
+/// What the image is judged against.
+#[derive(Debug, Clone)]
+pub enum Hosts<'c> {
+    /// The builds the pod's own constraints (or its RuntimeClass) pin it to.
+    Pinned(Vec<u32>),
+    /// The cluster's Windows pools the pod's labels admit.
+    Pools(Vec<&'c NodePool>),
+}
+
+pub fn windows_build_image_mismatch_diagnostic(
+    w: &Workload<'_>,
+    image: &ImageFact<'_>,
+    hosts: &Hosts<'_>,
+    pin_at: Option<Span>,
+    cx: &Context<'_>,
+) -> Finding {
+    let build = image.build.unwrap_or_default();
+    let builds = |bs: &mut dyn Iterator<Item = u32>| {
+        bs.map(|b| format!("10.0.{b}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (whose, host_builds) = match hosts {
+        Hosts::Pinned(bs) => (
+            "the pod is pinned to".to_owned(),
+            builds(&mut bs.iter().copied()),
+        ),
+        Hosts::Pools(pools) => (
+            format!(
+                "the Windows node pools it can land on ({}) run",
+                name_list(pools.iter().map(|p| p.name.as_str()), 3)
+            ),
+            builds(&mut pools.iter().filter_map(|p| p.windows_build())),
+        ),
+    };
+    // A build pinned by the RuntimeClass cannot be overridden in the pod (the admission
+    // plugin rejects a conflicting key): name another RuntimeClass instead.
+    let pinned_by_runtime_class = matches!(hosts, Hosts::Pinned(_))
+        && !w
+            .spec
+            .node_selector
+            .as_ref()
+            .is_some_and(|s| s.contains_key(WINDOWS_BUILD_LABEL))
+        && w.spec.affinity.is_none()
+        && w.spec.runtime_class_name.is_some();
+    let mut help = if pinned_by_runtime_class {
+        format!(
+            "name a RuntimeClass whose scheduling.nodeSelector sets `{WINDOWS_BUILD_LABEL}: \"10.0.{build}\"`\n"
+        )
+    } else {
+        format!(
+            "pin the pod to hosts of the image's build in `{}`:\n{}",
+            w.spec_path,
+            selector_snippet(w, &[os_entry("windows"), build_entry(build)])
+        )
+    };
+    let first_host = match hosts {
+        Hosts::Pinned(bs) => bs.first().copied(),
+        Hosts::Pools(pools) => pools.iter().find_map(|p| p.windows_build()),
+    };
+    if let Some(t) = first_host.and_then(tag_for_build) {
+        help.push_str(&format!(
+            "or use the image's `{t}` variant, built for those hosts\n"
+        ));
+    }
+    let help = match hosts {
+        Hosts::Pools(_) => with_caveat(help, cx),
+        Hosts::Pinned(_) => help,
+    };
+    let mut f = Finding::new(
+        NAME,
+        Severity::Error,
+        format!(
+            "image `{}` is built for Windows {}, but {whose} {host_builds}: Windows containers need a host of a compatible build",
+            image.image,
+            build_text(build)
+        ),
+        Label::new(image.span(w), format!("built for {}", build_text(build))),
+    );
+    if let Some(span) = pin_at {
+        f = f.with_secondary(Label::new(span, "the pod's Windows build"));
+    }
+    f.with_help(help).with_resource(w.id)
+}
+
+fn detect<'c, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<(Vec<ImageFact<'w>>, Hosts<'c>)> {
+    let facts = image_facts(w, cx.images);
+    let bound: Vec<ImageFact<'w>> = build_bound(&facts).into_iter().cloned().collect();
+    if bound.is_empty() {
+        return None;
+    }
+    let sched = scheduling(w, cx);
+    if sched.conflict.is_some() {
+        return None;
+    }
+    let pins = build_pins(&sched, cx);
+    let misfits = |ok: &dyn Fn(u32) -> bool| -> Vec<ImageFact<'w>> {
+        bound
+            .iter()
+            .filter(|f| f.build.is_some_and(|b| !ok(b)))
+            .cloned()
+            .collect()
+    };
+    if pins.pinned && !pins.admitted.is_empty() {
+        let bad = misfits(&|b| pins.admitted.iter().any(|h| runs_all(*h, &[b])));
+        return (!bad.is_empty()).then_some((bad, Hosts::Pinned(pins.admitted)));
+    }
+    if sched.bound_to_node() {
+        return None; // the node is named; its build is unknown
+    }
+    let pools = admitted_windows_pools(&sched, cx);
+    let builds: Vec<u32> = pools.iter().filter_map(|p| p.windows_build()).collect();
+    if pools.is_empty() || builds.len() != pools.len() {
+        return None; // a pool of unknown build might run it
+    }
+    let bad = misfits(&|b| builds.iter().any(|h| runs_all(*h, &[b])));
+    (!bad.is_empty()).then_some((bad, Hosts::Pools(pools)))
+}
+
+pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+    detect(w, cx).is_some()
+}
+
+pub struct WindowsBuildImageMismatch;
+
+impl Rule for WindowsBuildImageMismatch {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn category(&self) -> Category {
+        Category::Correctness
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("../../rules/windows-build-image-mismatch.md")
+    }
+
+    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some((images, hosts)) = detect(w, cx) else {
+            return;
+        };
+        if precedence::quiet(NAME, w, cx) {
+            return;
+        }
+        let pin_at = match hosts {
+            Hosts::Pinned(_) => w
+                .field(&["nodeSelector", WINDOWS_BUILD_LABEL])
+                .map(|n| n.span)
+                .or_else(|| {
+                    w.key_span(&[
+                        "affinity",
+                        "nodeAffinity",
+                        "requiredDuringSchedulingIgnoredDuringExecution",
+                    ])
+                })
+                .or_else(|| w.field(&["runtimeClassName"]).map(|n| n.span)),
+            Hosts::Pools(_) => None,
+        };
+        for image in &images {
+            out.push(windows_build_image_mismatch_diagnostic(
+                w, image, &hosts, pin_at, cx,
+            ));
+        }
+    }
+}

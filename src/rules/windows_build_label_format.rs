@@ -1,0 +1,146 @@
+//! `windows-build-label-format`: a `node.kubernetes.io/windows-build` value that is not the
+//! `10.0.NNNNN` a Windows kubelet writes, so it matches no node.
+
+use super::shared::{pod_selector_uses, runtime_class_selector_uses, Place, SelectorUse};
+use super::{Category, Context, Rule};
+use crate::cluster::{parse_build_label, WINDOWS_BUILD_LABEL};
+use crate::finding::{Finding, Label, Severity};
+use crate::images::build_from_version_name;
+use crate::inventory::Origin;
+use crate::model::{Object, ResourceId, Typed, Workload};
+use crate::placement::{scheduling, RuntimeClassRef};
+use crate::yaml::Span;
+
+const NAME: &str = "windows-build-label-format";
+
+#[derive(Debug, Clone)]
+struct Bad<'n> {
+    value: Option<&'n str>,
+    span: Span,
+    operator: &'n str,
+    severity: Severity,
+}
+
+pub fn windows_build_label_format_diagnostic(
+    id: &ResourceId,
+    value: Option<&str>,
+    operator: &str,
+    span: Span,
+    severity: Severity,
+) -> Finding {
+    let Some(value) = value else {
+        return Finding::new(
+            NAME,
+            Severity::Error,
+            format!("`{operator}` never matches `{WINDOWS_BUILD_LABEL}`: its values (`10.0.17763`) are not integers"),
+            Label::new(span, "compares integers"),
+        )
+        .with_help(format!(
+            "list the builds instead:\n- key: {WINDOWS_BUILD_LABEL}\n  operator: In\n  values: [\"10.0.20348\", \"10.0.26100\"]"
+        ))
+        .with_resource(id);
+    };
+    let consequence = match (operator, severity) {
+        ("NotIn", _) => "so `NotIn` excludes no node with it",
+        (_, Severity::Error) => "so it matches no node and the pod is never scheduled",
+        _ => "so this value of the list matches no node",
+    };
+    let help = match build_from_version_name(value) {
+        Some(b) => format!("write the kubelet's value: `{WINDOWS_BUILD_LABEL}: \"10.0.{b}\"`"),
+        None => "write the kubelet's value, `10.0.` and the build number: \"10.0.17763\" (Windows Server 2019), \"10.0.20348\" (2022), \"10.0.26100\" (2025)".to_owned(),
+    };
+    Finding::new(
+        NAME,
+        severity,
+        format!("`{value}` is not a `{WINDOWS_BUILD_LABEL}` value: Windows kubelets set `10.0.<build>`, {consequence}"),
+        Label::new(span, "not `10.0.<build>`"),
+    )
+    .with_help(help)
+    .with_resource(id)
+}
+
+fn bad_values<'n>(uses: &[SelectorUse<'n>]) -> Vec<Bad<'n>> {
+    let mut out = Vec::new();
+    for u in uses.iter().filter(|u| u.key == WINDOWS_BUILD_LABEL) {
+        if u.place == Place::PreferredAffinity {
+            continue;
+        }
+        if matches!(u.operator, "Gt" | "Lt") {
+            out.push(Bad {
+                value: None,
+                span: u.key_span,
+                operator: u.operator,
+                severity: Severity::Error,
+            });
+            continue;
+        }
+        let valid = |v: &str| parse_build_label(v).is_some();
+        let has_valid = u.values.iter().any(|(v, _)| valid(v));
+        let severity = match u.operator {
+            "=" | "In" if !has_valid => Severity::Error,
+            "=" | "In" | "NotIn" => Severity::Warning,
+            _ => continue,
+        };
+        for (value, span) in u.values.iter().filter(|(v, _)| !valid(v)) {
+            out.push(Bad {
+                value: Some(value),
+                span: *span,
+                operator: u.operator,
+                severity,
+            });
+        }
+    }
+    out
+}
+
+/// Does a malformed build value make the pod (with its RuntimeClass) unschedulable?
+pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+    let own = bad_values(&pod_selector_uses(w.spec_node));
+    if own.iter().any(|b| b.severity == Severity::Error) {
+        return true;
+    }
+    match scheduling(w, cx).runtime_class {
+        RuntimeClassRef::Found(rc) if matches!(rc.origin, Origin::File { .. }) => rc
+            .node_selector
+            .as_ref()
+            .and_then(|s| s.get(WINDOWS_BUILD_LABEL))
+            .is_some_and(|v| parse_build_label(v).is_none()),
+        _ => false,
+    }
+}
+
+pub struct WindowsBuildLabelFormat;
+
+impl Rule for WindowsBuildLabelFormat {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn category(&self) -> Category {
+        Category::Correctness
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("../../rules/windows-build-label-format.md")
+    }
+
+    fn check_workload(&self, w: &Workload<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for b in bad_values(&pod_selector_uses(w.spec_node)) {
+            out.push(windows_build_label_format_diagnostic(
+                w.id, b.value, b.operator, b.span, b.severity,
+            ));
+        }
+    }
+
+    fn check_object(&self, obj: &Object<'_, '_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if !matches!(obj.typed, Typed::RuntimeClass(_)) {
+            return;
+        }
+        for b in bad_values(&runtime_class_selector_uses(obj.node)) {
+            out.push(windows_build_label_format_diagnostic(
+                &obj.id, b.value, b.operator, b.span, b.severity,
+            ));
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! `windows-build-unpinned`: a Windows pod whose image needs one Windows build, in a
+//! cluster whose Windows pools run several, with nothing choosing the right one.
+
+use super::shared::{
+    admitted_windows_pools, build_bound, build_entry, build_text, constraint_span, image_facts,
+    os_entry, runs_all, selector_snippet, with_caveat, ImageFact,
+};
+use super::{precedence, Category, Context, Rule};
+use crate::cluster::NodePool;
+use crate::finding::{Finding, Label, Severity};
+use crate::model::Workload;
+use crate::placement::scheduling;
+
+const NAME: &str = "windows-build-unpinned";
+
+pub fn windows_build_unpinned_diagnostic(
+    w: &Workload<'_>,
+    image: &ImageFact<'_>,
+    bad: &[&NodePool],
+    pin: u32,
+    cx: &Context<'_>,
+) -> Finding {
+    let build = image.build.unwrap_or_default();
+    let bad_list: Vec<String> = bad
+        .iter()
+        .take(3)
+        .map(|p| {
+            format!(
+                "`{}` ({})",
+                p.name,
+                p.windows_build()
+                    .map_or_else(String::new, |b| format!("10.0.{b}"))
+            )
+        })
+        .collect();
+    let more = if bad.len() > 3 {
+        format!(" and {} more", bad.len() - 3)
+    } else {
+        String::new()
+    };
+    let help = format!(
+        "pin the pod to a Windows build its images run on, in `{}`:\n{}or name a RuntimeClass whose scheduling.nodeSelector sets the build",
+        w.spec_path,
+        selector_snippet(w, &[os_entry("windows"), build_entry(pin)])
+    );
+    Finding::new(
+        NAME,
+        Severity::Warning,
+        format!(
+            "Windows pod is not pinned to a Windows build: image `{}` is built for {}, but the pod can also land on {}{more}, where it cannot run",
+            image.image,
+            build_text(build),
+            bad_list.join(", ")
+        ),
+        Label::new(constraint_span(w), "nothing here selects `node.kubernetes.io/windows-build`"),
+    )
+    .with_secondary(Label::new(image.span(w), format!("built for {}", build_text(build))))
+    .with_help(with_caveat(help, cx))
+    .with_resource(w.id)
+}
+
+struct Found<'c, 'w> {
+    image: ImageFact<'w>,
+    bad: Vec<&'c NodePool>,
+    pin: u32,
+}
+
+fn detect<'c, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
+    let facts = image_facts(w, cx.images);
+    let bound = build_bound(&facts);
+    let builds: Vec<u32> = bound.iter().filter_map(|f| f.build).collect();
+    let image = (*bound.first()?).clone();
+    let sched = scheduling(w, cx);
+    if !sched.judgeable() {
+        return None; // an unknown RuntimeClass may well pin the build
+    }
+    let pools = admitted_windows_pools(&sched, cx);
+    let (good, bad): (Vec<&NodePool>, Vec<&NodePool>) = pools
+        .into_iter()
+        .filter(|p| p.windows_build().is_some())
+        .partition(|p| p.windows_build().is_some_and(|h| runs_all(h, &builds)));
+    if good.is_empty() || bad.is_empty() {
+        return None;
+    }
+    let own = image.build.unwrap_or_default();
+    let pin = good
+        .iter()
+        .filter_map(|p| p.windows_build())
+        .find(|b| *b == own)
+        .or_else(|| good.iter().filter_map(|p| p.windows_build()).min())?;
+    Some(Found { image, bad, pin })
+}
+
+pub struct WindowsBuildUnpinned;
+
+impl Rule for WindowsBuildUnpinned {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn category(&self) -> Category {
+        Category::Suspicious
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Warning
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("../../rules/windows-build-unpinned.md")
+    }
+
+    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(found) = detect(w, cx) else {
+            return;
+        };
+        if precedence::quiet(NAME, w, cx) {
+            return;
+        }
+        out.push(windows_build_unpinned_diagnostic(
+            w,
+            &found.image,
+            &found.bad,
+            found.pin,
+            cx,
+        ));
+    }
+}

@@ -1,0 +1,100 @@
+//! `windows-image-on-linux-pod`: a Windows image in a pod declared for, or constrained to,
+//! Linux nodes.
+
+use super::shared::{constraint_span, image_facts, ImageFact};
+use super::{Category, Context, Rule};
+use crate::finding::{Finding, Label, Severity};
+use crate::images::{explain, ImageOs};
+use crate::intent::allowed_os;
+use crate::model::Workload;
+use crate::placement::scheduling;
+use crate::yaml::Span;
+
+const NAME: &str = "windows-image-on-linux-pod";
+
+pub fn windows_image_on_linux_pod_diagnostic(
+    w: &Workload<'_>,
+    image: &ImageFact<'_>,
+    why: String,
+    linux_at: (Span, &str),
+) -> Finding {
+    Finding::new(
+        NAME,
+        Severity::Error,
+        format!(
+            "Windows image `{}` in a Linux pod: a Linux node cannot run it (no matching manifest for linux/amd64)",
+            image.image
+        ),
+        Label::new(image.span(w), why),
+    )
+    .with_secondary(Label::new(linux_at.0, linux_at.1))
+    .with_help(format!(
+        "run `{}` in a Windows pod (`os.name: windows`, nodeSelector `kubernetes.io/os: windows`), or use a Linux image",
+        image.container.name
+    ))
+    .with_resource(w.id)
+}
+
+/// Where the pod says Linux, and its Windows images.
+fn detect<'w>(
+    w: &Workload<'w>,
+    cx: &Context<'_>,
+) -> Option<((Span, &'static str), Vec<ImageFact<'w>>)> {
+    let declared = w.spec.os.as_ref().map(|o| o.name.as_str());
+    let at = match declared {
+        Some("linux") => (
+            w.field(&["os", "name"]).map_or(w.spec_key, |n| n.span),
+            "declares a Linux pod",
+        ),
+        // A declared Windows pod constrained to Linux is os-field-selector-mismatch.
+        Some("windows") => return None,
+        _ => {
+            // A pod whose RuntimeClass conflicts with its selector is never created:
+            // runtimeclass-nodeselector-conflict says why.
+            if scheduling(w, cx).conflict.is_some() {
+                return None;
+            }
+            let a = allowed_os(w, cx);
+            if !(a.len() == 1 && a.contains("linux")) {
+                return None;
+            }
+            (constraint_span(w), "admits only Linux nodes")
+        }
+    };
+    let images: Vec<ImageFact<'w>> = image_facts(w, cx.images)
+        .into_iter()
+        .filter(|f| f.os == ImageOs::Windows)
+        .collect();
+    (!images.is_empty()).then_some((at, images))
+}
+
+pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+    detect(w, cx).is_some()
+}
+
+pub struct WindowsImageOnLinuxPod;
+
+impl Rule for WindowsImageOnLinuxPod {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn category(&self) -> Category {
+        Category::Correctness
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("../../rules/windows-image-on-linux-pod.md")
+    }
+
+    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some((at, images)) = detect(w, cx) else {
+            return;
+        };
+        for image in &images {
+            let why = explain(cx.images, image.image).unwrap_or_else(|| "Windows image".into());
+            out.push(windows_image_on_linux_pod_diagnostic(w, image, why, at));
+        }
+    }
+}
