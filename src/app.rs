@@ -17,6 +17,7 @@ use crate::images::Classifier;
 use crate::inventory::{may_contain_definitions, Inventory};
 use crate::lint::{lint_bytes, FileReport};
 use crate::output::{self, HumanStyle, Summary};
+use crate::render::{self, Profile, RenderOptions};
 use crate::rules::{self, Context};
 use crate::settings::check_selector;
 use crate::walk::{self, Input};
@@ -81,6 +82,7 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
     }
     config.rules.select.extend(args.select.iter().cloned());
     config.rules.ignore.extend(args.ignore.iter().cloned());
+    let render = render_options(args, &config)?;
     let inputs = walk::discover(&args.paths, &args.stdin_filename)?;
     let stdin = if inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
         let mut buf = Vec::new();
@@ -104,17 +106,23 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
         inventory: &inventory,
     };
     let progress = Progress::new(inputs.len());
-    let reports: Vec<FileReport> = pool.install(|| {
+    let reports: Vec<Vec<FileReport>> = pool.install(|| {
         inputs
             .par_iter()
             .map(|input| {
-                let r = lint_input(input, stdin.as_deref(), &cx);
+                let r = lint_input(input, stdin.as_deref(), &cx, &render);
                 progress.tick();
                 r
             })
             .collect()
     });
     progress.finish();
+    let reports = merge_reports(reports);
+    if args.verbose {
+        for note in reports.iter().flat_map(|r| &r.notes) {
+            eprintln!("note: {note}");
+        }
+    }
 
     let summary = Summary::of(&reports);
     let mut out = io::BufWriter::new(stdout);
@@ -159,7 +167,10 @@ fn collect_inventory(inputs: &[Input], stdin: Option<&[u8]>) -> Inventory {
             let bytes = match input {
                 Input::Stdin { .. } => stdin.map(<[u8]>::to_vec),
                 Input::File { path, .. } => std::fs::read(path).ok(),
-                Input::Unreadable { .. } => None,
+                // Renders collect their own definitions when they are linted.
+                Input::Unreadable { .. } | Input::Chart { .. } | Input::Kustomization { .. } => {
+                    None
+                }
             };
             if let Some(bytes) = bytes.filter(|b| may_contain_definitions(b)) {
                 if let Ok(text) = std::str::from_utf8(&bytes) {
@@ -176,20 +187,113 @@ fn collect_inventory(inputs: &[Input], stdin: Option<&[u8]>) -> Inventory {
     all
 }
 
-fn lint_input(input: &Input, stdin: Option<&[u8]>, cx: &Context<'_>) -> FileReport {
+fn lint_input(
+    input: &Input,
+    stdin: Option<&[u8]>,
+    cx: &Context<'_>,
+    render: &RenderOptions,
+) -> Vec<FileReport> {
     match input {
         Input::Stdin { display } => {
-            lint_bytes(display.clone(), stdin.unwrap_or_default().to_vec(), cx)
+            let bytes = stdin.unwrap_or_default().to_vec();
+            match String::from_utf8(bytes) {
+                // `helm template . | winlint -`: findings go to the `# Source:` templates.
+                Ok(text) => render::lint_helm_stream(display, text.clone(), cx)
+                    .unwrap_or_else(|| vec![lint_bytes(display.clone(), text.into_bytes(), cx)]),
+                Err(e) => vec![lint_bytes(display.clone(), e.into_bytes(), cx)],
+            }
         }
-        Input::File { display, path } => match std::fs::read(path) {
+        Input::File { display, path } => vec![match std::fs::read(path) {
             Ok(bytes) => lint_bytes(display.clone(), bytes, cx),
             Err(e) => unreadable(display, rules::io_error_diagnostic(&e)),
-        },
+        }],
         Input::Unreadable { display, message } => {
             let e = io::Error::other(message.clone());
-            unreadable(display, rules::io_error_diagnostic(&e))
+            vec![unreadable(display, rules::io_error_diagnostic(&e))]
+        }
+        Input::Chart { display, path } => render::lint_chart(display, path, render, cx),
+        Input::Kustomization { display, path } => render::lint_kustomization(display, path, cx),
+    }
+}
+
+/// The Helm and kustomize settings of this run: command line, `WINLINT_HELM`, config.
+fn render_options(args: &Args, config: &config::Config) -> Result<RenderOptions, Error> {
+    let mut values = Vec::new();
+    for v in &args.values {
+        if !v.is_file() {
+            return Err(Error::Usage(format!(
+                "values file `{}` does not exist",
+                v.display()
+            )));
+        }
+        values.push(std::path::absolute(v).unwrap_or_else(|_| v.clone()));
+    }
+    let helm = args
+        .helm_binary
+        .clone()
+        .or_else(|| {
+            std::env::var_os("WINLINT_HELM")
+                .filter(|v| !v.is_empty())
+                .map(Into::into)
+        })
+        .unwrap_or_else(|| "helm".into());
+    Ok(RenderOptions {
+        helm,
+        release_name: args.release_name.clone(),
+        namespace: args.namespace.clone(),
+        kube_version: args.kube_version.clone(),
+        api_versions: args.api_versions.clone(),
+        values,
+        set: args.set.clone(),
+        include_tests: args.helm_include_tests,
+        profiles: config
+            .helm_profiles
+            .iter()
+            .map(|(name, files)| Profile {
+                name: name.clone(),
+                files: files.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// One list of reports in path order. Renders report at template and base files, and two
+/// kustomizations can share a base: reports of the same file are merged, and a finding seen
+/// twice there (same rule, place and message) is kept once.
+fn merge_reports(per_input: Vec<Vec<FileReport>>) -> Vec<FileReport> {
+    let mut all: Vec<FileReport> = per_input.into_iter().flatten().collect();
+    all.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut out: Vec<FileReport> = Vec::with_capacity(all.len());
+    for r in all {
+        match out.last_mut() {
+            Some(last) if last.path == r.path => {
+                last.counts += r.counts;
+                last.notes.extend(r.notes);
+                if last.source.text.is_empty() {
+                    last.source = r.source;
+                }
+                for f in r.findings {
+                    let seen = last.findings.iter().any(|g| {
+                        g.rule == f.rule
+                            && g.primary.span == f.primary.span
+                            && g.message == f.message
+                    });
+                    if !seen {
+                        last.findings.push(f);
+                    }
+                }
+                last.findings.sort_by(|a, b| {
+                    (a.primary.span.start, a.rule, &a.message).cmp(&(
+                        b.primary.span.start,
+                        b.rule,
+                        &b.message,
+                    ))
+                });
+            }
+            _ => out.push(r),
         }
     }
+    out
 }
 
 fn unreadable(display: &str, finding: crate::finding::Finding) -> FileReport {
@@ -201,6 +305,7 @@ fn unreadable(display: &str, finding: crate::finding::Finding) -> FileReport {
             files: 1,
             ..Default::default()
         },
+        notes: Vec::new(),
     }
 }
 

@@ -22,6 +22,8 @@ pub const FILE_NAME: &str = ".winlint.yaml";
 pub struct Config {
     pub cluster: Cluster,
     pub rules: RuleSettings,
+    /// `helm.valuesProfiles`: each named set of values files (absolute paths), in file order.
+    pub helm_profiles: Vec<(String, Vec<PathBuf>)>,
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
 }
@@ -33,6 +35,15 @@ struct RawConfig {
     cluster: Option<RawCluster>,
     #[serde(default)]
     rules: Option<RawRules>,
+    #[serde(default)]
+    helm: Option<RawHelm>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawHelm {
+    #[serde(default)]
+    values_profiles: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -137,7 +148,10 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Error> {
         path: shown.clone(),
         source,
     })?;
-    parse(&shown, &text).map(|mut c| {
+    let base = path
+        .parent()
+        .map_or_else(|| cwd.to_path_buf(), |p| cwd.join(p));
+    parse_in(&shown, &text, Some(&base)).map(|mut c| {
         if c.cluster.source != ClusterSource::Default {
             c.cluster.source = ClusterSource::Config(path.clone());
         }
@@ -148,6 +162,12 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Error> {
 
 /// Parses config text; `name` is used in errors.
 pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
+    parse_in(name, text, None)
+}
+
+/// Parses config text; values files of `helm.valuesProfiles` are resolved against `base` (the
+/// config file's folder) and must exist there.
+fn parse_in(name: &str, text: &str, base: Option<&Path>) -> Result<Config, Error> {
     let err =
         |at: usize, len: usize, message: String, label: &str, help: Option<String>| Error::Config {
             path: name.to_owned(),
@@ -235,6 +255,42 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
             ignore: r.ignore,
             severity: r.severity.into_iter().map(|(k, v)| (k, v.into())).collect(),
         };
+    }
+    if let Some(helm) = raw.helm {
+        let root = roots.first().map(|d| &d.root);
+        let profiles = root
+            .and_then(|n| n.get("helm"))
+            .and_then(|n| n.get("valuesProfiles"))
+            .and_then(Node::as_map)
+            .unwrap_or_default();
+        for entry in profiles {
+            // Names and order from the tree, the validated strings from serde.
+            let name = entry.key.as_str().unwrap_or_default().to_owned();
+            let listed = helm.values_profiles.get(&name).cloned().unwrap_or_default();
+            let items = entry.value.as_seq().unwrap_or_default();
+            let mut files = Vec::new();
+            for (file, item) in listed.iter().zip(items) {
+                let Some(base) = base else {
+                    files.push(PathBuf::from(file));
+                    continue;
+                };
+                let path = base.join(file);
+                let file = file.as_str();
+                if !path.is_file() {
+                    return Err(err(
+                        item.span.start,
+                        item.span.len(),
+                        format!(
+                            "`helm.valuesProfiles.{name}`: values file `{file}` does not exist"
+                        ),
+                        "not found next to the config file",
+                        Some("paths are relative to the folder of the config file".into()),
+                    ));
+                }
+                files.push(std::path::absolute(&path).unwrap_or(path));
+            }
+            config.helm_profiles.push((name, files));
+        }
     }
     if let Some(c) = raw.cluster {
         if c.node_pools.is_empty() {
@@ -326,6 +382,29 @@ mod tests {
             "unknown-feild"
         );
         assert_eq!(help.as_deref(), Some("did you mean `unknown-field`?"));
+    }
+
+    #[test]
+    fn helm_profiles_keep_their_order_and_resolve_against_the_config_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("values-windows.yaml"), "windows: true\n").expect("write");
+        let text =
+            "helm:\n  valuesProfiles:\n    windows: [values-windows.yaml]\n    default: []\n";
+        let c = parse_in("c.yaml", text, Some(dir.path())).expect("valid");
+        assert_eq!(c.helm_profiles[0].0, "windows");
+        assert_eq!(c.helm_profiles[1], ("default".to_owned(), Vec::new()));
+        assert!(c.helm_profiles[0].1[0].ends_with("values-windows.yaml"));
+        let missing = "helm:\n  valuesProfiles:\n    w: [nope.yaml]\n";
+        let Err(Error::Config { message, span, .. }) =
+            parse_in("c.yaml", missing, Some(dir.path()))
+        else {
+            panic!("expected a config error")
+        };
+        assert!(message.contains("nope.yaml"), "{message}");
+        assert_eq!(
+            &missing[span.offset()..span.offset() + span.len()],
+            "nope.yaml"
+        );
     }
 
     #[test]

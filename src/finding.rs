@@ -62,6 +62,21 @@ pub struct Finding {
     pub help: Option<String>,
     /// The object concerned; `None` for file-level findings (invalid YAML, I/O).
     pub resource: Option<ResourceId>,
+    /// Set when the finding was made in a Helm render or kustomize build and moved to the
+    /// template or base file it came from (`crate::render`).
+    pub rendered: Option<RenderedAt>,
+}
+
+/// Where a finding was seen in a render, for findings reported at a template line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedAt {
+    /// The Helm values profile, or the kustomization folder that was built; `None` for a
+    /// render read from standard input.
+    pub profile: Option<String>,
+    /// 1-based line in the render.
+    pub line: usize,
+    /// No unique template line produced the field: the position is the enclosing key's.
+    pub approximate: bool,
 }
 
 impl Finding {
@@ -79,6 +94,7 @@ impl Finding {
             secondary: Vec::new(),
             help: None,
             resource: None,
+            rendered: None,
         }
     }
     pub fn with_help(mut self, help: impl Into<String>) -> Finding {

@@ -19,6 +19,7 @@ pub mod lint;
 pub mod model;
 pub mod output;
 pub mod placement;
+pub mod render;
 pub mod rules;
 pub mod scheduling;
 pub mod settings;

@@ -36,6 +36,8 @@ pub struct FileReport {
     /// Sorted by position, then rule.
     pub findings: Vec<Finding>,
     pub counts: Counts,
+    /// Said on stderr with `--verbose` (a library chart that was not rendered, ...).
+    pub notes: Vec<String>,
 }
 
 /// Lints one file's bytes.
@@ -55,6 +57,7 @@ pub fn lint_bytes(path: String, bytes: Vec<u8>, cx: &Context<'_>) -> FileReport 
                     documents: 1,
                     ..Counts::default()
                 },
+                notes: Vec::new(),
             };
         }
     };
@@ -113,6 +116,7 @@ pub fn lint_text(path: String, mut text: String, cx: &Context<'_>) -> FileReport
         source: SourceText::new(text),
         findings,
         counts,
+        notes: Vec::new(),
     }
 }
 

@@ -10,7 +10,7 @@ use miette::{
 };
 use serde::Serialize;
 
-use crate::finding::{Severity, WithSource};
+use crate::finding::{Finding, Severity, WithSource};
 use crate::lint::{Counts, FileReport};
 
 /// Totals over a run.
@@ -122,6 +122,9 @@ pub fn write_human(
             if handler.render_report(&mut buf, &diag).is_err() {
                 buf = format!("{}: {}[{}] {}\n", r.path, f.severity, f.rule, f.message);
             }
+            if let Some(note) = rendered_note(f) {
+                buf.push_str(&note);
+            }
             out.write_all(buf.as_bytes())?;
             out.write_all(b"\n")?;
         }
@@ -129,13 +132,36 @@ pub fn write_human(
     Ok(())
 }
 
+/// For a finding moved from a render to its template: which render, and where in it.
+fn rendered_note(f: &Finding) -> Option<String> {
+    let r = f.rendered.as_ref()?;
+    let from = match &r.profile {
+        Some(p) => format!(
+            "rendered with values profile `{p}`, line {} of the render",
+            r.line
+        ),
+        None => format!("line {} of the render", r.line),
+    };
+    let approx = if r.approximate {
+        "; no template line matches the field exactly, this is the line of the enclosing key"
+    } else {
+        ""
+    };
+    Some(format!("  note: {from}{approx}\n"))
+}
+
 pub fn write_concise(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
     for r in reports {
         for f in &r.findings {
             let p = r.source.position(f.primary.span.start);
+            // The profile, when it is not the only one a chart gets.
+            let profile = match f.rendered.as_ref().and_then(|r| r.profile.as_deref()) {
+                Some(p) if p != "default" => format!(" (values profile {p})"),
+                _ => String::new(),
+            };
             writeln!(
                 out,
-                "{}:{}:{}: {}[{}] {}",
+                "{}:{}:{}: {}[{}] {}{profile}",
                 r.path, p.line, p.column, f.severity, f.rule, f.message
             )?;
         }
@@ -163,6 +189,17 @@ struct JsonFinding<'a> {
     end_line: usize,
     end_column: usize,
     resource: Option<JsonResource<'a>>,
+    /// Only for findings moved from a Helm render or kustomize build to their template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rendered: Option<JsonRendered<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approximate: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct JsonRendered<'a> {
+    profile: Option<&'a str>,
+    line: usize,
 }
 
 #[derive(Serialize)]
@@ -211,6 +248,11 @@ pub fn write_json(
                     name: id.name.as_deref(),
                     namespace: id.namespace.as_deref(),
                 }),
+                rendered: f.rendered.as_ref().map(|r| JsonRendered {
+                    profile: r.profile.as_deref(),
+                    line: r.line,
+                }),
+                approximate: f.rendered.as_ref().map(|r| r.approximate),
             });
         }
     }

@@ -1,5 +1,11 @@
 //! Finds the files to lint: files named on the command line whatever their extension, and
 //! `*.yaml`, `*.yml`, `*.json` below directories (honouring .gitignore, skipping `.git`).
+//! A Helm chart (a folder with `Chart.yaml`, or a packaged `.tgz` chart) and a kustomization
+//! (a folder with `kustomization.yaml`, `kustomization.yml` or `Kustomization`) are one input
+//! each, rendered by `crate::render`; the files inside them are not linted on their own
+//! (templates are not YAML, and kustomize patches are partial objects). Subcharts belong to
+//! their parent chart; a kustomization inside another one (an overlay, a component) is its
+//! own input.
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +26,16 @@ pub enum Input {
         display: String,
         message: String,
     },
+    /// A Helm chart: its folder, or a packaged `.tgz` chart.
+    Chart {
+        display: String,
+        path: PathBuf,
+    },
+    /// A folder with a kustomization file.
+    Kustomization {
+        display: String,
+        path: PathBuf,
+    },
 }
 
 impl Input {
@@ -27,7 +43,9 @@ impl Input {
         match self {
             Input::File { display, .. }
             | Input::Stdin { display }
-            | Input::Unreadable { display, .. } => display,
+            | Input::Unreadable { display, .. }
+            | Input::Chart { display, .. }
+            | Input::Kustomization { display, .. } => display,
         }
     }
 }
@@ -47,6 +65,68 @@ fn is_manifest(p: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
 }
 
+/// The file names that make a folder a kustomization, in kustomize's order of preference.
+pub const KUSTOMIZATION_FILES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+fn is_packaged_chart_name(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("tgz"))
+}
+
+/// What one walked directory holds, before charts and kustomizations claim their files.
+#[derive(Default)]
+struct Found {
+    files: Vec<PathBuf>,
+    charts: Vec<PathBuf>,
+    kustomizations: Vec<PathBuf>,
+    archives: Vec<PathBuf>,
+}
+
+impl Found {
+    /// Turns the walk into inputs: the outermost chart folder claims everything below it;
+    /// a kustomization folder claims the manifests below it but not nested charts or
+    /// kustomizations.
+    fn into_inputs(mut self, out: &mut Vec<Input>) {
+        self.charts.sort();
+        let mut charts: Vec<PathBuf> = Vec::new();
+        for c in self.charts {
+            if !charts.iter().any(|p| c.starts_with(p)) {
+                charts.push(c);
+            }
+        }
+        let in_chart = |p: &Path| charts.iter().any(|c| p.starts_with(c));
+        self.kustomizations.retain(|k| !in_chart(k));
+        let in_kustomization = |p: &Path| self.kustomizations.iter().any(|k| p.starts_with(k));
+        for f in self.files {
+            if !in_chart(&f) && !in_kustomization(&f) {
+                out.push(Input::File {
+                    display: shown(&f),
+                    path: f,
+                });
+            }
+        }
+        let archives: Vec<PathBuf> = self
+            .archives
+            .into_iter()
+            .filter(|a| !in_chart(a) && crate::render::is_chart_archive(a))
+            .collect();
+        for c in charts.into_iter().chain(archives) {
+            out.push(Input::Chart {
+                display: shown(&c),
+                path: c,
+            });
+        }
+        for k in self.kustomizations {
+            out.push(Input::Kustomization {
+                display: shown(&k),
+                path: k,
+            });
+        }
+    }
+}
+
 /// Expands the command-line paths into sorted, de-duplicated inputs.
 pub fn discover(paths: &[String], stdin_name: &str) -> Result<Vec<Input>, Error> {
     let mut out = Vec::new();
@@ -60,6 +140,13 @@ pub fn discover(paths: &[String], stdin_name: &str) -> Result<Vec<Input>, Error>
         let path = Path::new(arg);
         let meta = std::fs::metadata(path).map_err(|_| Error::PathNotFound(arg.clone()))?;
         if !meta.is_dir() {
+            if is_packaged_chart_name(path) && crate::render::is_chart_archive(path) {
+                out.push(Input::Chart {
+                    display: shown(path),
+                    path: path.to_path_buf(),
+                });
+                continue;
+            }
             out.push(Input::File {
                 display: shown(path),
                 path: path.to_path_buf(),
@@ -71,18 +158,28 @@ pub fn discover(paths: &[String], stdin_name: &str) -> Result<Vec<Input>, Error>
             .require_git(false)
             .filter_entry(|e| e.file_name() != ".git")
             .build();
+        let mut found = Found::default();
         for entry in walker {
             match entry {
                 Ok(e) => {
                     let is_file = e.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
-                    if is_file && e.depth() > 0 && is_manifest(e.path()) {
-                        if e.path().is_dir() {
-                            continue;
+                    if !is_file || e.path().is_dir() {
+                        continue;
+                    }
+                    let p = e.path();
+                    let name = e.file_name().to_str().unwrap_or_default();
+                    let dir = p.parent().unwrap_or(path).to_path_buf();
+                    if name == "Chart.yaml" {
+                        found.charts.push(dir);
+                    } else if KUSTOMIZATION_FILES.contains(&name) {
+                        if !found.kustomizations.contains(&dir) {
+                            found.kustomizations.push(dir);
                         }
-                        out.push(Input::File {
-                            display: shown(e.path()),
-                            path: e.path().to_path_buf(),
-                        });
+                    } else if is_packaged_chart_name(p) {
+                        found.archives.push(p.to_path_buf());
+                    }
+                    if e.depth() > 0 && is_manifest(p) {
+                        found.files.push(p.to_path_buf());
                     }
                 }
                 Err(err) => {
@@ -97,6 +194,7 @@ pub fn discover(paths: &[String], stdin_name: &str) -> Result<Vec<Input>, Error>
                 }
             }
         }
+        found.into_inputs(&mut out);
     }
     out.sort_by(|a, b| a.display().cmp(b.display()));
     out.dedup_by(|a, b| a.display() == b.display());

@@ -8,12 +8,24 @@ mod invalid_yaml;
 mod io_error;
 mod unknown_field;
 mod windows_workload_may_land_on_linux;
+// Issue 9: Helm charts and kustomizations.
+mod helm_dependency_missing;
+mod helm_not_found;
+mod helm_render_failed;
+mod kustomize_build_failed;
+mod kustomize_not_found;
 
 pub use duplicate_key::duplicate_key_diagnostic;
 pub use invalid_resource::invalid_resource_diagnostic;
 pub use invalid_yaml::invalid_yaml_diagnostic;
 pub use io_error::io_error_diagnostic;
 pub use unknown_field::unknown_field_diagnostic;
+// Issue 9: Helm charts and kustomizations.
+pub use helm_dependency_missing::helm_dependency_missing_diagnostic;
+pub use helm_not_found::helm_not_found_diagnostic;
+pub use helm_render_failed::helm_render_failed_diagnostic;
+pub use kustomize_build_failed::kustomize_build_failed_diagnostic;
+pub use kustomize_not_found::kustomize_not_found_diagnostic;
 
 use crate::config::Config;
 use crate::finding::{Finding, Severity};
@@ -71,6 +83,12 @@ pub static RULES: &[&dyn Rule] = &[
     &unknown_field::UnknownField,
     &duplicate_key::DuplicateKey,
     &windows_workload_may_land_on_linux::WindowsWorkloadMayLandOnLinux,
+    // Issue 9: Helm charts and kustomizations (tool and render failures).
+    &helm_not_found::HelmNotFound,
+    &helm_dependency_missing::HelmDependencyMissing,
+    &helm_render_failed::HelmRenderFailed,
+    &kustomize_not_found::KustomizeNotFound,
+    &kustomize_build_failed::KustomizeBuildFailed,
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn Rule> {

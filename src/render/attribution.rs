@@ -1,0 +1,610 @@
+//! Maps a position in Helm's rendered output back to the template line that produced it.
+//!
+//! A template is not YAML, but Helm copies its literal text unchanged: a line without `{{ }}`
+//! renders to itself, a line with actions renders to one line whose literal parts are the
+//! template's, a line holding only a control action (`if`, `range`, `end`, ...) renders to
+//! nothing, and a line holding only an output action (`toYaml`, `include`) renders to any
+//! number of lines. So each rendered document is aligned to the template's lines with a
+//! weighted longest common subsequence (literal matches outweigh pattern matches). A rendered
+//! line that no template line matched (the second pass of a `range`, the output of an
+//! `include`) is attributed to the single output action between its aligned neighbours, or to
+//! a matching line under its nearest aligned ancestor key, or else to that ancestor itself,
+//! which is then marked approximate.
+
+use crate::yaml::Span;
+
+/// Where a rendered span comes from in the template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mapped {
+    pub span: Span,
+    /// No unique template line was found: `span` is the enclosing key's line.
+    pub approximate: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// No action: renders to itself.
+    Literal,
+    /// Literal text around actions: renders to one line of that shape.
+    Pattern,
+    /// Only `if`/`range`/`end`/... actions: renders to nothing.
+    Control,
+    /// Only an output action (`toYaml`, `include`, a value): renders to any number of lines.
+    Output,
+    /// Empty or whitespace: matched by nothing (too common to anchor on).
+    Blank,
+}
+
+#[derive(Debug)]
+struct TLine<'t> {
+    /// Byte offset of the line in the template.
+    start: usize,
+    text: &'t str,
+    kind: Kind,
+    /// For patterns: the literal pieces between actions, in order.
+    pieces: Vec<&'t str>,
+    starts_with_action: bool,
+    ends_with_action: bool,
+    /// Where the first action starts, relative to the line.
+    first_action: usize,
+}
+
+/// A template split into classified lines, and into `---` separated regions.
+#[derive(Debug)]
+pub struct Template<'t> {
+    text: &'t str,
+    lines: Vec<TLine<'t>>,
+    /// `[start, end)` line ranges of the template's YAML documents.
+    regions: Vec<(usize, usize)>,
+}
+
+const CONTROL_WORDS: [&str; 9] = [
+    "if ", "else", "end", "range ", "with ", "define ", "break", "continue", "/*",
+];
+
+/// `{{- if .x }}` -> `if .x`: the action's words without delimiters and trim markers.
+fn action_body(action: &str) -> &str {
+    let a = action.strip_prefix("{{").unwrap_or(action);
+    let a = a.strip_suffix("}}").unwrap_or(a);
+    let a = a.strip_prefix('-').unwrap_or(a);
+    let a = a.strip_suffix('-').unwrap_or(a);
+    a.trim()
+}
+
+fn is_control(action: &str) -> bool {
+    let body = action_body(action);
+    if CONTROL_WORDS
+        .iter()
+        .any(|w| body.starts_with(w) || body == w.trim())
+    {
+        return true;
+    }
+    // `$x := ...` and `$x = ...` assign without output.
+    body.starts_with('$')
+        && body
+            .split_whitespace()
+            .nth(1)
+            .is_some_and(|op| op == ":=" || op == "=")
+}
+
+impl<'t> Template<'t> {
+    pub fn new(text: &'t str) -> Template<'t> {
+        // Action ranges over the whole text: an action may span lines.
+        let mut actions: Vec<(usize, usize)> = Vec::new();
+        let mut at = 0;
+        while let Some(open) = text[at..].find("{{") {
+            let open = at + open;
+            let close = text[open + 2..]
+                .find("}}")
+                .map_or(text.len(), |c| open + 2 + c + 2);
+            actions.push((open, close));
+            at = close;
+        }
+        let mut lines = Vec::new();
+        let mut start = 0;
+        let mut next_action = 0;
+        for raw in text.split_inclusive('\n') {
+            let line = raw.trim_end_matches(['\n', '\r']);
+            let end = start + line.len();
+            while next_action < actions.len() && actions[next_action].1 <= start {
+                next_action += 1;
+            }
+            // Actions overlapping this line, clipped to it.
+            let mut overlapping = Vec::new();
+            let mut i = next_action;
+            while i < actions.len() && actions[i].0 < end.max(start + 1) {
+                let (a, b) = actions[i];
+                if b > start {
+                    overlapping.push((a.max(start) - start, b.min(end) - start, a, b));
+                }
+                i += 1;
+            }
+            lines.push(classify(start, line, text, &overlapping));
+            start += raw.len();
+        }
+        let mut regions = Vec::new();
+        let mut region_start = 0;
+        for (i, l) in lines.iter().enumerate() {
+            if l.kind == Kind::Literal && is_doc_marker(l.text) {
+                if i > region_start {
+                    regions.push((region_start, i));
+                }
+                region_start = i + 1;
+            }
+        }
+        if region_start < lines.len() || regions.is_empty() {
+            regions.push((region_start, lines.len()));
+        }
+        Template {
+            text,
+            lines,
+            regions,
+        }
+    }
+
+    /// The span of a whole template line's content (without indentation).
+    fn line_span(&self, t: usize) -> Span {
+        let l = &self.lines[t];
+        let indent = l.text.len() - l.text.trim_start().len();
+        Span::new(l.start + indent, l.start + l.text.len())
+    }
+
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+}
+
+fn is_doc_marker(line: &str) -> bool {
+    line.starts_with("---") && line[3..].trim().is_empty()
+}
+
+fn classify<'t>(
+    start: usize,
+    line: &'t str,
+    text: &'t str,
+    actions: &[(usize, usize, usize, usize)],
+) -> TLine<'t> {
+    let base = TLine {
+        start,
+        text: line,
+        kind: Kind::Literal,
+        pieces: Vec::new(),
+        starts_with_action: false,
+        ends_with_action: false,
+        first_action: line.len(),
+    };
+    if actions.is_empty() {
+        let kind = if line.trim().is_empty() {
+            Kind::Blank
+        } else {
+            Kind::Literal
+        };
+        return TLine { kind, ..base };
+    }
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    for &(a, b, _, _) in actions {
+        if a > at {
+            pieces.push(&line[at..a]);
+        }
+        at = at.max(b);
+    }
+    if at < line.len() {
+        pieces.push(&line[at..]);
+    }
+    let literal_text: String = pieces.concat();
+    let first_action = actions[0].0;
+    if literal_text.trim().is_empty() {
+        // Only actions on this line. A multi-line action continued here counts as the
+        // action it belongs to.
+        let all_control = actions
+            .iter()
+            .all(|&(_, _, ga, gb)| is_control(&text[ga..gb]));
+        let kind = if all_control {
+            Kind::Control
+        } else {
+            Kind::Output
+        };
+        return TLine {
+            kind,
+            first_action: line.len() - line.trim_start().len(),
+            ..base
+        };
+    }
+    let starts_with_action = first_action == 0;
+    let ends_with_action = actions.last().is_some_and(|&(_, b, _, _)| b >= line.len());
+    TLine {
+        kind: Kind::Pattern,
+        pieces,
+        starts_with_action,
+        ends_with_action,
+        first_action,
+        ..base
+    }
+}
+
+/// Does a rendered line match a pattern line? Literal pieces in order, anchored at the ends
+/// that have no action.
+fn pattern_matches(t: &TLine<'_>, r: &str) -> bool {
+    let mut rest = r;
+    let n = t.pieces.len();
+    for (i, piece) in t.pieces.iter().enumerate() {
+        // Text before the first action is copied as is (a `{{-` there would trim it, which
+        // templates do on control lines, not on these).
+        let first = i == 0 && !t.starts_with_action;
+        let last = i + 1 == n && !t.ends_with_action;
+        if first {
+            let Some(after) = rest.strip_prefix(piece) else {
+                return false;
+            };
+            rest = after;
+        } else if last {
+            return rest.ends_with(piece);
+        } else {
+            let piece_t = if i == 0 { piece.trim_start() } else { piece };
+            match rest.find(piece_t) {
+                Some(p) => rest = &rest[p + piece_t.len()..],
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
+/// The score of aligning rendered line `r` with template line `t` (0: they cannot align).
+fn weight(t: &TLine<'_>, r: &str) -> u32 {
+    if r.trim().is_empty() {
+        return 0;
+    }
+    match t.kind {
+        Kind::Literal if t.text == r => 3,
+        Kind::Pattern if pattern_matches(t, r) => 2,
+        _ => 0,
+    }
+}
+
+/// The largest alignment solved exactly; larger ones use a greedy forward scan.
+const DP_CELLS: usize = 8_000_000;
+
+/// Aligns rendered lines to template lines `[lo, hi)`: for each rendered line, its template
+/// line, and the total weight.
+fn align(tpl: &Template<'_>, lo: usize, hi: usize, rendered: &[&str]) -> (Vec<Option<usize>>, u32) {
+    let tl = &tpl.lines[lo..hi];
+    let (n, m) = (tl.len(), rendered.len());
+    let mut out = vec![None; m];
+    if n == 0 || m == 0 {
+        return (out, 0);
+    }
+    if n.saturating_mul(m) > DP_CELLS {
+        let mut total = 0;
+        let mut next = 0;
+        for (j, r) in rendered.iter().enumerate() {
+            let window = next..(next + 400).min(n);
+            if let Some(i) = window.clone().find(|&i| weight(&tl[i], r) > 0) {
+                total += weight(&tl[i], r);
+                out[j] = Some(lo + i);
+                next = i + 1;
+            }
+        }
+        return (out, total);
+    }
+    // score[i][j] over template prefix i and rendered prefix j, kept as two rows, with a
+    // direction table for the backtrack: 0 skip template, 1 skip rendered, 2 match.
+    let mut dir = vec![0u8; n * m];
+    let mut prev = vec![0u32; m + 1];
+    let mut cur = vec![0u32; m + 1];
+    for i in 1..=n {
+        cur[0] = 0;
+        for j in 1..=m {
+            let skip_t = prev[j];
+            let skip_r = cur[j - 1];
+            let w = weight(&tl[i - 1], rendered[j - 1]);
+            let matched = if w > 0 { prev[j - 1] + w } else { 0 };
+            let (best, d) = if w > 0 && matched >= skip_t && matched >= skip_r {
+                (matched, 2)
+            } else if skip_t >= skip_r {
+                (skip_t, 0)
+            } else {
+                (skip_r, 1)
+            };
+            cur[j] = best;
+            dir[(i - 1) * m + (j - 1)] = d;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let total = prev[m];
+    let (mut i, mut j) = (n, m);
+    while i > 0 && j > 0 {
+        match dir[(i - 1) * m + (j - 1)] {
+            2 => {
+                out[j - 1] = Some(lo + i - 1);
+                i -= 1;
+                j -= 1;
+            }
+            1 => j -= 1,
+            _ => i -= 1,
+        }
+    }
+    (out, total)
+}
+
+fn indent(s: &str) -> usize {
+    s.len() - s.trim_start_matches(' ').len()
+}
+
+/// One rendered document aligned to its template.
+pub struct Aligned<'t, 'r> {
+    tpl: &'t Template<'t>,
+    /// The rendered document's lines and their byte offsets in the rendered text.
+    lines: Vec<(usize, &'r str)>,
+    to_template: Vec<Option<usize>>,
+}
+
+impl<'t, 'r> Aligned<'t, 'r> {
+    /// Aligns the rendered document `doc` (starting at byte `offset` of the render) with the
+    /// template region it matches best.
+    pub fn new(tpl: &'t Template<'t>, doc: &'r str, offset: usize) -> Aligned<'t, 'r> {
+        let mut lines = Vec::new();
+        let mut at = offset;
+        for raw in doc.split_inclusive('\n') {
+            lines.push((at, raw.trim_end_matches(['\n', '\r'])));
+            at += raw.len();
+        }
+        let texts: Vec<&str> = lines.iter().map(|l| l.1).collect();
+        let mut best: Option<(Vec<Option<usize>>, u32)> = None;
+        for &(lo, hi) in &tpl.regions {
+            let (map, score) = align(tpl, lo, hi, &texts);
+            if best.as_ref().is_none_or(|b| score > b.1) {
+                best = Some((map, score));
+            }
+        }
+        let to_template = best.map(|b| b.0).unwrap_or_else(|| vec![None; lines.len()]);
+        Aligned {
+            tpl,
+            lines,
+            to_template,
+        }
+    }
+
+    /// The rendered line index holding byte `offset` of the render.
+    fn line_of(&self, offset: usize) -> Option<usize> {
+        let i = self.lines.partition_point(|l| l.0 <= offset);
+        i.checked_sub(1)
+    }
+
+    /// The nearest line above `r` that holds the mapping or sequence entry `r` belongs to.
+    fn parent(&self, r: usize) -> Option<usize> {
+        let text = self.lines[r].1;
+        let ind = indent(text);
+        let is_item = text.trim_start().starts_with("- ") || text.trim() == "-";
+        (0..r).rev().find(|&p| {
+            let t = self.lines[p].1;
+            if t.trim().is_empty() || t.trim_start().starts_with('#') {
+                return false;
+            }
+            let pi = indent(t);
+            let p_item = t.trim_start().starts_with("- ");
+            pi < ind || (pi == ind && is_item && !p_item && t.trim_end().ends_with(':'))
+        })
+    }
+
+    /// The template lines that could have produced line `r` when nothing aligned it.
+    fn unaligned(&self, r: usize) -> (usize, bool) {
+        let r_text = self.lines[r].1;
+        let before = (0..r).rev().find_map(|i| self.to_template[i]);
+        let after = (r + 1..self.lines.len()).find_map(|i| self.to_template[i]);
+        let lines = &self.tpl.lines;
+        // (a) Between the aligned neighbours: a unique line of the same shape, else a
+        // unique output action.
+        if let (Some(a), Some(b)) = (before, after) {
+            if a < b {
+                let gap = a + 1..b;
+                let same: Vec<usize> = gap
+                    .clone()
+                    .filter(|&t| weight(&lines[t], r_text) > 0)
+                    .collect();
+                if same.len() == 1 {
+                    return (same[0], false);
+                }
+                let outputs: Vec<usize> = gap.filter(|&t| lines[t].kind == Kind::Output).collect();
+                if outputs.len() == 1 {
+                    return (outputs[0], false);
+                }
+            }
+        }
+        // (b) Under the nearest aligned ancestor: a line of the same shape in its block.
+        let mut p = self.parent(r);
+        while let Some(pi) = p {
+            if let Some(tp) = self.to_template[pi] {
+                let block_indent = indent(lines[tp].text);
+                let block: Vec<usize> = (tp + 1..lines.len())
+                    .take_while(|&t| {
+                        let l = &lines[t];
+                        !matches!(l.kind, Kind::Literal | Kind::Pattern)
+                            || indent(l.text) > block_indent
+                            || (indent(l.text) == block_indent
+                                && l.text.trim_start().starts_with("- "))
+                    })
+                    .collect();
+                let same: Vec<usize> = block
+                    .iter()
+                    .copied()
+                    .filter(|&t| weight(&lines[t], r_text) > 0)
+                    .collect();
+                match same.len() {
+                    1 => return (same[0], false),
+                    n if n > 1 => return (same[0], true),
+                    _ => {}
+                }
+                let outputs: Vec<usize> = block
+                    .iter()
+                    .copied()
+                    .filter(|&t| lines[t].kind == Kind::Output)
+                    .collect();
+                if outputs.len() == 1 {
+                    return (outputs[0], true);
+                }
+                return (tp, true);
+            }
+            p = self.parent(pi);
+        }
+        // (c) Nothing aligned above: the nearest aligned line, or the template's start.
+        (before.or(after).unwrap_or(0), true)
+    }
+
+    /// Maps a span of the rendered text (inside this document) to the template.
+    pub fn map(&self, span: Span) -> Mapped {
+        let Some(r) = self.line_of(span.start) else {
+            return Mapped {
+                span: Span::new(0, 0),
+                approximate: true,
+            };
+        };
+        if self.tpl.lines.is_empty() {
+            return Mapped {
+                span: Span::new(0, 0),
+                approximate: true,
+            };
+        }
+        let (line_start, r_text) = self.lines[r];
+        let col = span.start - line_start;
+        let end_col = if span.end <= line_start + r_text.len() {
+            span.end.saturating_sub(line_start)
+        } else {
+            r_text.len()
+        };
+        match self.to_template[r] {
+            Some(t) => {
+                let tl = &self.tpl.lines[t];
+                let literal_prefix = match tl.kind {
+                    Kind::Literal => tl.text.len(),
+                    _ => tl.first_action,
+                };
+                let span = if end_col <= literal_prefix && col <= end_col {
+                    // The same columns: Helm copied this text unchanged.
+                    Span::new(tl.start + col, tl.start + end_col)
+                } else if col < literal_prefix {
+                    Span::new(tl.start + col, tl.start + tl.text.len())
+                } else {
+                    Span::new(
+                        tl.start + tl.first_action.min(tl.text.len()),
+                        tl.start + tl.text.len(),
+                    )
+                };
+                Mapped {
+                    span,
+                    approximate: false,
+                }
+            }
+            None => {
+                let (t, approximate) = self.unaligned(r);
+                Mapped {
+                    span: self.tpl.line_span(t),
+                    approximate,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = "\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: {{ include \"app.fullname\" . }}-win
+  labels:
+    {{- include \"app.labels\" . | nindent 4 }}
+spec:
+  template:
+    spec:
+      {{- with .Values.windows.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      containers:
+      {{- range .Values.containers }}
+      - name: {{ .name }}
+        image: \"{{ .image }}\"
+      {{- end }}
+";
+
+    const RENDERED: &str = "\
+---
+# Source: app/templates/ds.yaml
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: rel-app-win
+  labels:
+    app: x
+    chart: y
+spec:
+  template:
+    spec:
+      nodeSelector:
+        kubernetes.io/os: linux
+      containers:
+      - name: a
+        image: \"img:a\"
+      - name: b
+        image: \"img:b\"
+";
+
+    fn line_of(text: &str, needle: &str) -> (usize, usize) {
+        let at = text.find(needle).expect("needle");
+        let line = text[..at].matches('\n').count() + 1;
+        (line, at)
+    }
+
+    fn mapped_line(needle: &str) -> (usize, bool, String) {
+        let tpl = Template::new(TEMPLATE);
+        let al = Aligned::new(&tpl, RENDERED, 0);
+        let (_, at) = line_of(RENDERED, needle);
+        let m = al.map(Span::new(at, at + needle.len()));
+        let line = TEMPLATE[..m.span.start].matches('\n').count() + 1;
+        (
+            line,
+            m.approximate,
+            TEMPLATE[m.span.start..m.span.end].to_owned(),
+        )
+    }
+
+    #[test]
+    fn literal_keys_map_to_their_own_line_and_columns() {
+        assert_eq!(
+            mapped_line("nodeSelector"),
+            (11, false, "nodeSelector".into())
+        );
+        assert_eq!(mapped_line("kind"), (2, false, "kind".into()));
+    }
+
+    #[test]
+    fn output_of_an_action_maps_to_the_action() {
+        let (line, approx, text) = mapped_line("kubernetes.io/os");
+        assert_eq!((line, approx), (12, false));
+        assert!(text.contains("toYaml"), "{text}");
+        assert_eq!(mapped_line("chart: y").0, 6);
+    }
+
+    #[test]
+    fn pattern_lines_and_range_iterations() {
+        assert_eq!(mapped_line("name: rel-app-win").0, 4);
+        assert_eq!(mapped_line("image: \"img:a\"").0, 17);
+        let (line, _, _) = mapped_line("image: \"img:b\"");
+        assert_eq!(line, 17);
+    }
+
+    #[test]
+    fn control_actions_are_recognised() {
+        assert!(is_control("{{- if .Values.x }}"));
+        assert!(is_control("{{ end }}"));
+        assert!(is_control("{{- $x := .Values }}"));
+        assert!(is_control("{{/* note */}}"));
+        assert!(!is_control("{{ toYaml . | nindent 8 }}"));
+        assert!(!is_control("{{ .Values.endpoint }}"));
+    }
+}
