@@ -70,9 +70,10 @@ pub struct Finding {
 /// Where a finding was seen in a render, for findings reported at a template line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RenderedAt {
-    /// The Helm values profile, or the kustomization folder that was built; `None` for a
-    /// render read from standard input.
+    /// The Helm values profile; `None` for kustomize builds and renders read from stdin.
     pub profile: Option<String>,
+    /// The kustomization folder that was built, for kustomize builds.
+    pub kustomization: Option<String>,
     /// 1-based line in the render.
     pub line: usize,
     /// No unique template line produced the field: the position is the enclosing key's.

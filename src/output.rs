@@ -155,9 +155,13 @@ pub fn write_concise(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<
         for f in &r.findings {
             let p = r.source.position(f.primary.span.start);
             // The profile, when it is not the only one a chart gets.
-            let profile = match f.rendered.as_ref().and_then(|r| r.profile.as_deref()) {
-                Some(p) if p != "default" => format!(" (values profile {p})"),
-                _ => String::new(),
+            let profile = match f.rendered.as_ref() {
+                Some(r) => match (r.profile.as_deref(), r.kustomization.as_deref()) {
+                    (Some(p), _) if p != "default" => format!(" (values profile {p})"),
+                    (None, Some(k)) => format!(" (built from {k})"),
+                    _ => String::new(),
+                },
+                None => String::new(),
             };
             writeln!(
                 out,
@@ -200,6 +204,8 @@ struct JsonFinding<'a> {
 struct JsonRendered<'a> {
     profile: Option<&'a str>,
     line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kustomization: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -251,6 +257,7 @@ pub fn write_json(
                 rendered: f.rendered.as_ref().map(|r| JsonRendered {
                     profile: r.profile.as_deref(),
                     line: r.line,
+                    kustomization: r.kustomization.as_deref(),
                 }),
                 approximate: f.rendered.as_ref().map(|r| r.approximate),
             });

@@ -12,7 +12,7 @@ use super::attribution::{Aligned, Template};
 use super::process::{self, RunError};
 use super::{
     head_report, join_display, lint_render, moved, offset_of, rest_of_line, scratch, tool_message,
-    Profile, RenderOptions, Sink,
+    Profile, RenderOptions, RenderedFrom, Sink,
 };
 use crate::finding::{Finding, SourceText};
 use crate::lint::{Counts, FileReport};
@@ -251,7 +251,7 @@ pub fn lint_chart(
         head.counts.skipped += report.counts.skipped;
         attribute(
             report,
-            Some(&profile.name),
+            RenderedFrom::Profile(&profile.name),
             &mut |source| fs.resolve(source.split_once('/')?.1, 0),
             display,
             &mut sink,
@@ -474,7 +474,7 @@ fn segments(text: &str) -> Vec<Segment> {
 /// whose template cannot be read stay in the render, under the `# Source:` path.
 fn attribute(
     report: FileReport,
-    profile: Option<&str>,
+    from: RenderedFrom<'_>,
     resolve: &mut dyn FnMut(&str) -> Option<(String, String)>,
     fallback: &str,
     sink: &mut Sink,
@@ -511,7 +511,7 @@ fn attribute(
                 let aligned = Aligned::new(&tpl, doc, seg.start);
                 let inside = |s: Span| seg.start <= s.start && s.start < seg.end.max(seg.start + 1);
                 for f in findings {
-                    let m = moved(f, &render, profile, |s| {
+                    let m = moved(f, &render, from, |s| {
                         inside(s).then(|| {
                             let m = aligned.map(s);
                             (m.span, m.approximate)
@@ -526,7 +526,7 @@ fn attribute(
                 // No template to point at: keep the render's own position, flagged.
                 let path = source.unwrap_or_else(|| fallback.to_owned());
                 for f in findings {
-                    if let Some(f) = moved(f, &render, profile, |s| Some((s, true))) {
+                    if let Some(f) = moved(f, &render, from, |s| Some((s, true))) {
                         sink.push(&path, &render.text, f);
                     }
                 }
@@ -553,7 +553,13 @@ pub fn lint_helm_stream(display: &str, text: String, cx: &Context<'_>) -> Option
             Some((rel.to_owned(), String::from_utf8_lossy(&bytes).into_owned()))
         })
     };
-    attribute(report, None, &mut resolve, display, &mut sink);
+    attribute(
+        report,
+        RenderedFrom::Stdin,
+        &mut resolve,
+        display,
+        &mut sink,
+    );
     let head = FileReport {
         path: display.to_owned(),
         source: SourceText::new(String::new()),

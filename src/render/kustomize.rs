@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use super::process::{self, RunError};
 use super::{
     head_report, join_display, lint_render, moved, normalize, relative, scratch, tool_message,
-    which, Sink,
+    which, RenderedFrom, Sink,
 };
 use crate::finding::{Finding, SourceText};
 use crate::lint::{lint_bytes, Counts, FileReport};
@@ -48,8 +48,18 @@ pub fn lint_kustomization(display: &str, dir: &Path, cx: &Context<'_>) -> Vec<Fi
         return vec![head];
     }
     let resources = local_resources(&k_root, dir, display);
+    let remote = remote_entry(&k_root);
     drop(k_root);
     let mut head = head_report(k_path.clone(), k_text.clone(), Vec::new(), counts);
+    if let Some((entry, span)) = remote {
+        head.findings.push(kustomize_build_failed_diagnostic(
+            &format!(
+                "remote resource `{entry}` is not fetched: winlint builds kustomizations offline"
+            ),
+            span,
+        ));
+        return with_fallback(head, resources, cx);
+    }
 
     let tool = which("kubectl")
         .map(|p| (p, vec![OsString::from("kustomize")]))
@@ -100,7 +110,7 @@ pub fn lint_kustomization(display: &str, dir: &Path, cx: &Context<'_>) -> Vec<Fi
     let out = match process::run(&program, &args, &wrapper, &envs) {
         Ok(o) if o.success => o,
         Ok(o) => {
-            failed(&mut head, &tool_message(&o.stderr));
+            failed(&mut head, &unwrapped(&tool_message(&o.stderr), &target));
             return with_fallback(head, resources, cx);
         }
         Err(RunError::NotFound(_)) => {
@@ -166,13 +176,13 @@ pub fn lint_kustomization(display: &str, dir: &Path, cx: &Context<'_>) -> Vec<Fi
         let doc_text = &render.text[start..end];
         let mapped = if generated {
             // A generated resource (configMapGenerator, ...): its kustomization file.
-            moved(f, &render, Some(display), |s| {
+            moved(f, &render, RenderedFrom::Kustomization(display), |s| {
                 (start <= s.start && s.start < end.max(start + 1))
                     .then_some((Span::new(0, 0), true))
             })
         } else {
             let map = Mapper::new(doc_text, start, &source_text);
-            moved(f, &render, Some(display), |s| {
+            moved(f, &render, RenderedFrom::Kustomization(display), |s| {
                 (start <= s.start && s.start < end.max(start + 1)).then(|| map.map(s))
             })
         };
@@ -183,10 +193,48 @@ pub fn lint_kustomization(display: &str, dir: &Path, cx: &Context<'_>) -> Vec<Fi
     sink.finish(head)
 }
 
+/// The build error without the part about winlint's wrapper kustomization (everything up to
+/// the last mention of the kustomization's own folder).
+fn unwrapped(message: &str, target: &Path) -> String {
+    let mark = format!("{}': ", target.display());
+    match message.rfind(&mark) {
+        Some(i) => message[i + mark.len()..].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// A resource kustomize would download: winlint builds offline.
+fn is_remote(entry: &str) -> bool {
+    entry.contains("://")
+        || entry.contains("?ref=")
+        || entry.starts_with("git@")
+        || ["github.com/", "gitlab.com/", "bitbucket.org/"]
+            .iter()
+            .any(|h| entry.starts_with(h))
+}
+
+/// The first remote entry of `resources`, `bases` or `components`, with its span.
+fn remote_entry(root: &Option<Doc<'_>>) -> Option<(String, Span)> {
+    let doc = root.as_ref()?;
+    ["resources", "bases", "components"].iter().find_map(|key| {
+        doc.root
+            .get(key)
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .find_map(|n| {
+                let s = n.as_str()?;
+                is_remote(s).then(|| (s.to_owned(), n.span))
+            })
+    })
+}
+
 /// A finding that cannot be moved stays at its place in the build, under the kustomization.
 fn unattributed(f: Finding, render: &SourceText, display: &str, _k_path: &str, sink: &mut Sink) {
     let path = format!("{display} (kustomize build)");
-    if let Some(f) = moved(f, render, Some(display), |s| Some((s, true))) {
+    if let Some(f) = moved(f, render, RenderedFrom::Kustomization(display), |s| {
+        Some((s, true))
+    }) {
         sink.push(&path, &render.text, f);
     }
 }
@@ -226,7 +274,7 @@ fn local_resources(root: &Option<Doc<'_>>, dir: &Path, display: &str) -> Vec<(St
     for key in ["resources", "bases"] {
         for item in doc.root.get(key).and_then(Node::as_seq).unwrap_or_default() {
             let Some(entry) = item.as_str() else { continue };
-            if entry.contains("://") || entry.starts_with("github.com/") {
+            if is_remote(entry) {
                 continue;
             }
             let path = dir.join(entry);
@@ -241,6 +289,13 @@ fn local_resources(root: &Option<Doc<'_>>, dir: &Path, display: &str) -> Vec<(St
 /// The span of the kustomization entry that an error message names (a resource path), else
 /// the start of the file.
 fn named_entry(text: &str, message: &str) -> Span {
+    if let Some(line) = message
+        .split_once("yaml: line ")
+        .and_then(|(_, r)| r.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+    {
+        let at = super::offset_of(text, line, 1);
+        return super::rest_of_line(text, at);
+    }
     let Some(doc) = first_doc(text) else {
         return Span::new(0, 0);
     };

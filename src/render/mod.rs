@@ -143,12 +143,23 @@ fn lint_render(name: String, text: String, cx: &Context<'_>) -> FileReport {
     crate::lint::lint_text(name, text, &cx)
 }
 
+/// Which render a finding came from.
+#[derive(Clone, Copy)]
+enum RenderedFrom<'a> {
+    /// A Helm values profile.
+    Profile(&'a str),
+    /// A kustomization folder.
+    Kustomization(&'a str),
+    /// Standard input.
+    Stdin,
+}
+
 /// Moves one finding: its primary label (and the secondary labels that map into the same
 /// file) through `map`, and records where it was in the render.
 fn moved(
     mut f: Finding,
     render: &SourceText,
-    profile: Option<&str>,
+    from: RenderedFrom<'_>,
     map: impl Fn(Span) -> Option<(Span, bool)>,
 ) -> Option<Finding> {
     let line = render.position(f.primary.span.start).line;
@@ -159,8 +170,14 @@ fn moved(
         .into_iter()
         .filter_map(|l| map(l.span).map(|(s, _)| Label::new(s, l.text)))
         .collect();
+    let (profile, kustomization) = match from {
+        RenderedFrom::Profile(p) => (Some(p.to_owned()), None),
+        RenderedFrom::Kustomization(k) => (None, Some(k.to_owned())),
+        RenderedFrom::Stdin => (None, None),
+    };
     f.rendered = Some(RenderedAt {
-        profile: profile.map(str::to_owned),
+        profile,
+        kustomization,
         line,
         approximate,
     });

@@ -22,8 +22,8 @@ pub fn helm_dependency_missing_diagnostic(
         ),
     )
     .with_help(format!(
-        "run `helm dependency build {chart}` to download them into `charts/` (it reads the \
-         versions in Chart.lock), then lint again; the chart's templates were not linted"
+        "run `helm dependency build {chart}` to fetch them into `charts/`, then lint again; \
+         the chart's templates were not linted"
     ))
 }
 
