@@ -80,7 +80,20 @@ fn doc_examples_run() {
                 String::from_utf8(rendered).expect("utf-8")
             );
         } else {
-            assert_eq!(name, "io-error", "{name} has no `yaml bad` example");
+            // Rules about files, tools and renders cannot be shown with a YAML document;
+            // their docs show `text` transcripts instead.
+            const WITHOUT_YAML_EXAMPLE: [&str; 6] = [
+                "io-error",
+                "helm-not-found",
+                "helm-dependency-missing",
+                "helm-render-failed",
+                "kustomize-not-found",
+                "kustomize-build-failed",
+            ];
+            assert!(
+                WITHOUT_YAML_EXAMPLE.contains(&name),
+                "{name} has no `yaml bad` example"
+            );
         }
     }
 }
