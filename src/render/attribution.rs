@@ -384,17 +384,18 @@ impl<'t, 'r> Aligned<'t, 'r> {
             at += raw.len();
         }
         let texts: Vec<&str> = lines.iter().map(|l| l.1).collect();
-        let mut best: Option<(Vec<Option<usize>>, u32, (usize, usize))> = None;
+        // The region (a `---` separated part of the template) that aligns best.
+        let mut to_template = vec![None; lines.len()];
+        let mut region = (0, tpl.lines.len());
+        let mut best_score = None;
         for &(lo, hi) in &tpl.regions {
             let (map, score) = align(tpl, lo, hi, &texts);
-            if best.as_ref().is_none_or(|b| score > b.1) {
-                best = Some((map, score, (lo, hi)));
+            if best_score.is_none_or(|b| score > b) {
+                best_score = Some(score);
+                to_template = map;
+                region = (lo, hi);
             }
         }
-        let (to_template, region) = match best {
-            Some((map, _, region)) => (map, region),
-            None => (vec![None; lines.len()], (0, tpl.lines.len())),
-        };
         Aligned {
             tpl,
             lines,
