@@ -99,6 +99,36 @@ fn windows_values_profile_reports_at_the_template_line() {
 }
 
 #[test]
+fn fields_from_an_include_point_into_the_named_template() {
+    require_tools();
+    // `containers:` is `include "win-app.windows-container"`; its `resources` come from a
+    // `toYaml` inside that named template in _helpers.tpl.
+    let v = json(&winlint(
+        &[
+            "--format",
+            "json",
+            "--config",
+            WIN_APP_CONFIG,
+            "--set",
+            "windows.resources.limit.cpu=1",
+            WIN_APP,
+        ],
+        None,
+    ));
+    let f = findings(&v)
+        .iter()
+        .find(|f| f["rule"] == "unknown-field")
+        .unwrap_or_else(|| panic!("no unknown-field: {v:#}"));
+    assert_eq!(f["file"], "fixtures/charts/win-app/templates/_helpers.tpl");
+    assert_eq!(f["approximate"], false);
+    let line = line_text(
+        "fixtures/charts/win-app/templates/_helpers.tpl",
+        f["line"].as_u64().expect("line"),
+    );
+    assert_eq!(line.trim(), "{{- toYaml . | nindent 4 }}");
+}
+
+#[test]
 fn json_marks_rendered_findings() {
     require_tools();
     let v = json(&winlint(

@@ -8,7 +8,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use super::archive::Archive;
-use super::attribution::{Aligned, Template};
+use super::attribution::{Aligned, Defines, Template};
 use super::process::{self, RunError};
 use super::{
     head_report, join_display, lint_render, moved, offset_of, rest_of_line, scratch, tool_message,
@@ -53,6 +53,71 @@ impl ChartFs {
             ChartFs::Dir { display, .. } => join_display(display, rel),
             ChartFs::Archive { root, display, .. } => format!("{display}/{root}/{rel}"),
         }
+    }
+
+    /// The chart's template files and its subcharts' (display path, text), where named
+    /// templates (`define`) live.
+    fn template_files(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        match self {
+            ChartFs::Dir { root, .. } => {
+                let mut stack = vec![root.join("templates")];
+                if let Ok(subs) = std::fs::read_dir(root.join("charts")) {
+                    for e in subs.flatten() {
+                        let p = e.path();
+                        if p.is_dir() {
+                            stack.push(p.join("templates"));
+                        } else if p.extension().is_some_and(|x| x == "tgz") {
+                            if let Some(a) = Archive::open(&p) {
+                                let shown = self.display(&format!(
+                                    "charts/{}",
+                                    e.file_name().to_string_lossy()
+                                ));
+                                for (name, bytes) in &a.files {
+                                    if name.split('/').nth(1) == Some("templates") {
+                                        let text = String::from_utf8_lossy(bytes).into_owned();
+                                        out.push((format!("{shown}/{name}"), text));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                while let Some(dir) = stack.pop() {
+                    let Ok(entries) = std::fs::read_dir(&dir) else {
+                        continue;
+                    };
+                    for e in entries.flatten() {
+                        let p = e.path();
+                        if p.is_dir() {
+                            stack.push(p);
+                        } else if let Ok(bytes) = std::fs::read(&p) {
+                            if let Ok(rel) = p.strip_prefix(root) {
+                                let rel = rel.to_string_lossy().replace('\\', "/");
+                                let text = String::from_utf8_lossy(&bytes).into_owned();
+                                out.push((self.display(&rel), text));
+                            }
+                        }
+                    }
+                }
+            }
+            ChartFs::Archive { archive, root, .. } => {
+                for (name, bytes) in &archive.files {
+                    let Some(rel) = name.strip_prefix(&format!("{root}/")) else {
+                        continue;
+                    };
+                    let in_templates = rel.starts_with("templates/")
+                        || (rel.starts_with("charts/") && rel.contains("/templates/"));
+                    if in_templates {
+                        let text = String::from_utf8_lossy(bytes).into_owned();
+                        out.push((self.display(rel), text));
+                    }
+                }
+            }
+        }
+        // Sorted, so that the first definition of a name is the same on every run.
+        out.sort();
+        out
     }
 
     /// A file of the chart named by a path relative to the chart (`templates/x.yaml`,
@@ -181,6 +246,13 @@ pub fn lint_chart(
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| abs.clone());
     let profiles = applicable_profiles(&opts.profiles, &canonical);
     let chart_name = meta.name.clone().unwrap_or_default();
+    let helper_files = fs.template_files();
+    let defines = Defines::new(
+        helper_files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect(),
+    );
     for profile in &profiles {
         let args = helm_args(opts, &abs, &profile.files);
         let envs = helm_env(home.path());
@@ -252,6 +324,7 @@ pub fn lint_chart(
         attribute(
             report,
             RenderedFrom::Profile(&profile.name),
+            Some(&defines),
             &mut |source| fs.resolve(source.split_once('/')?.1, 0),
             display,
             &mut sink,
@@ -475,6 +548,7 @@ fn segments(text: &str) -> Vec<Segment> {
 fn attribute(
     report: FileReport,
     from: RenderedFrom<'_>,
+    defines: Option<&Defines<'_>>,
     resolve: &mut dyn FnMut(&str) -> Option<(String, String)>,
     fallback: &str,
     sink: &mut Sink,
@@ -508,17 +582,24 @@ fn attribute(
             (Some(seg), Some((path, text))) => {
                 let tpl = Template::new(&text);
                 let doc = &render.text[seg.start..seg.end];
-                let aligned = Aligned::new(&tpl, doc, seg.start);
+                let aligned = Aligned::with_defines(&tpl, doc, seg.start, defines, 0);
                 let inside = |s: Span| seg.start <= s.start && s.start < seg.end.max(seg.start + 1);
                 for f in findings {
+                    // The file the primary label lands in (the template, or a helper that
+                    // an `include` followed); secondary labels elsewhere are dropped.
+                    let file = aligned.map(f.primary.span).file;
                     let m = moved(f, &render, from, |s| {
-                        inside(s).then(|| {
-                            let m = aligned.map(s);
-                            (m.span, m.approximate)
-                        })
+                        inside(s)
+                            .then(|| aligned.map(s))
+                            .filter(|m| m.file == file)
+                            .map(|m| (m.span, m.approximate))
                     });
+                    let (p, t) = match (file, defines) {
+                        (Some(i), Some(d)) => d.files[i],
+                        _ => (path.as_str(), tpl.text()),
+                    };
                     if let Some(f) = m {
-                        sink.push(&path, tpl.text(), f);
+                        sink.push(p, t, f);
                     }
                 }
             }
@@ -556,6 +637,7 @@ pub fn lint_helm_stream(display: &str, text: String, cx: &Context<'_>) -> Option
     attribute(
         report,
         RenderedFrom::Stdin,
+        None,
         &mut resolve,
         display,
         &mut sink,
