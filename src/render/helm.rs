@@ -624,20 +624,40 @@ pub fn lint_helm_stream(display: &str, text: String, cx: &Context<'_>) -> Option
     if !segments(&text).iter().any(|s| s.source.is_some()) {
         return None;
     }
+    // The chart the render came from: the current folder, or the folder named like the
+    // chart in the `# Source:` paths.
+    let chart_name = segments(&text).iter().find_map(|s| {
+        s.source
+            .as_ref()?
+            .split_once('/')
+            .map(|(n, _)| n.to_owned())
+    });
+    let fs = [".".to_owned(), chart_name.unwrap_or_default()]
+        .into_iter()
+        .filter(|d| !d.is_empty() && Path::new(d).join("Chart.yaml").is_file())
+        .map(|d| ChartFs::Dir {
+            root: PathBuf::from(&d),
+            display: if d == "." { String::new() } else { d },
+        })
+        .next();
     let report = crate::lint::lint_text(display.to_owned(), text, cx);
     let counts = report.counts;
     let mut sink = Sink::default();
+    let helper_files = fs.as_ref().map(ChartFs::template_files).unwrap_or_default();
+    let defines = Defines::new(
+        helper_files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect(),
+    );
     let mut resolve = |source: &str| {
         let rest = source.split_once('/').map_or(source, |(_, r)| r);
-        [rest, source].into_iter().find_map(|rel| {
-            let bytes = std::fs::read(rel).ok()?;
-            Some((rel.to_owned(), String::from_utf8_lossy(&bytes).into_owned()))
-        })
+        fs.as_ref().and_then(|fs| fs.resolve(rest, 0))
     };
     attribute(
         report,
         RenderedFrom::Stdin,
-        None,
+        Some(&defines),
         &mut resolve,
         display,
         &mut sink,
