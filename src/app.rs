@@ -28,7 +28,7 @@ pub const EXIT_ERROR: i32 = 2;
 
 /// Runs winlint with parsed arguments; `stdout` receives the report.
 pub fn run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
-    match try_run(args, stdout) {
+    match try_run(args, stdout, stderr) {
         Ok(code) => code,
         Err(RunError::Tool(e)) => {
             let mut buf = String::new();
@@ -65,7 +65,7 @@ impl From<io::Error> for RunError {
     }
 }
 
-fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
+fn try_run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, RunError> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::Usage(format!("cannot read the current directory: {e}")))?;
     let mut config = config::load(args.config.as_deref(), &cwd)?;
@@ -120,7 +120,7 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
     let reports = merge_reports(reports);
     if args.verbose {
         for note in reports.iter().flat_map(|r| &r.notes) {
-            eprintln!("note: {note}");
+            writeln!(stderr, "note: {note}")?;
         }
     }
 

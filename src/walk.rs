@@ -2,10 +2,11 @@
 //! `*.yaml`, `*.yml`, `*.json` below directories (honouring .gitignore, skipping `.git`).
 //! A Helm chart (a folder with `Chart.yaml`, or a packaged `.tgz` chart) and a kustomization
 //! (a folder with `kustomization.yaml`, `kustomization.yml` or `Kustomization`) are one input
-//! each, rendered by `crate::render`; the files inside them are not linted on their own
-//! (templates are not YAML, and kustomize patches are partial objects). Subcharts belong to
-//! their parent chart; a kustomization inside another one (an overlay, a component) is its
-//! own input.
+//! each, rendered by `crate::render`. A chart's files are not linted on their own (templates
+//! are not YAML; subcharts belong to their parent chart). The files a kustomization names
+//! (resources, patches, generator inputs) are not linted on their own either: resources are
+//! linted through the build, and patches are partial objects; every other file in a
+//! kustomization's folder is, as before. Each kustomization found is its own input.
 
 use std::path::{Path, PathBuf};
 
@@ -98,9 +99,18 @@ impl Found {
         }
         let in_chart = |p: &Path| charts.iter().any(|c| p.starts_with(c));
         self.kustomizations.retain(|k| !in_chart(k));
-        let in_kustomization = |p: &Path| self.kustomizations.iter().any(|k| p.starts_with(k));
+        let claimed: std::collections::HashSet<PathBuf> = self
+            .kustomizations
+            .iter()
+            .flat_map(|k| {
+                let mut files = crate::render::referenced_files(k);
+                files.extend(KUSTOMIZATION_FILES.iter().map(|f| k.join(f)));
+                files
+            })
+            .map(|p| lexical(&p))
+            .collect();
         for f in self.files {
-            if !in_chart(&f) && !in_kustomization(&f) {
+            if !in_chart(&f) && !claimed.contains(&lexical(&f)) {
                 out.push(Input::File {
                     display: shown(&f),
                     path: f,
@@ -125,6 +135,22 @@ impl Found {
             });
         }
     }
+}
+
+/// Resolves `.` and `..` without touching the filesystem (a leading `..` stays).
+fn lexical(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.iter().collect()
 }
 
 /// Expands the command-line paths into sorted, de-duplicated inputs.

@@ -261,6 +261,79 @@ fn with_fallback(
     out
 }
 
+/// The local files a kustomization folder's kustomization file names: resources, patches,
+/// generator inputs, ... (not folders: a base folder is a kustomization of its own). The walk
+/// leaves these to the build and lints every other file on its own.
+pub fn referenced_files(dir: &Path) -> Vec<PathBuf> {
+    let Some(file) = KUSTOMIZATION_FILES.iter().find(|f| dir.join(f).is_file()) else {
+        return Vec::new();
+    };
+    let Ok(bytes) = std::fs::read(dir.join(file)) else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let Some(doc) = first_doc(&text) else {
+        return Vec::new();
+    };
+    let mut names: Vec<&str> = Vec::new();
+    let strings = |n: Option<&Node<'_>>| -> Vec<String> {
+        n.and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_owned))
+            .collect()
+    };
+    let mut owned: Vec<String> = Vec::new();
+    for key in [
+        "resources",
+        "bases",
+        "crds",
+        "patchesStrategicMerge",
+        "configurations",
+        "generators",
+        "transformers",
+        "validators",
+    ] {
+        owned.extend(strings(doc.root.get(key)));
+    }
+    for key in ["patches", "patchesJson6902", "replacements"] {
+        for item in doc.root.get(key).and_then(Node::as_seq).unwrap_or_default() {
+            if let Some(p) = item.get("path").and_then(Node::as_str) {
+                owned.push(p.to_owned());
+            }
+        }
+    }
+    for key in ["configMapGenerator", "secretGenerator"] {
+        for item in doc.root.get(key).and_then(Node::as_seq).unwrap_or_default() {
+            for f in strings(item.get("files"))
+                .into_iter()
+                .chain(strings(item.get("envs")))
+            {
+                // `key=path` or `path`.
+                owned.push(f.rsplit_once('=').map_or(f.clone(), |(_, p)| p.to_owned()));
+            }
+            if let Some(env) = item.get("env").and_then(Node::as_str) {
+                owned.push(env.to_owned());
+            }
+        }
+    }
+    if let Some(p) = doc
+        .root
+        .get("openapi")
+        .and_then(|o| o.get("path"))
+        .and_then(Node::as_str)
+    {
+        owned.push(p.to_owned());
+    }
+    names.extend(owned.iter().map(String::as_str));
+    names
+        .into_iter()
+        .filter(|n| !is_remote(n))
+        .map(|n| dir.join(n))
+        .filter(|p| p.is_file())
+        .collect()
+}
+
 fn first_doc(text: &str) -> Option<Doc<'_>> {
     split_documents(text)
         .into_iter()

@@ -14,7 +14,7 @@ use std::path::{Component, Path, PathBuf};
 
 pub use archive::is_chart_archive;
 pub use helm::{lint_chart, lint_helm_stream};
-pub use kustomize::lint_kustomization;
+pub use kustomize::{lint_kustomization, referenced_files};
 
 use crate::finding::{Finding, Label, RenderedAt, SourceText};
 use crate::inventory::Inventory;
