@@ -414,7 +414,24 @@ fn helm_env(home: &Path) -> Vec<(&'static str, OsString)> {
         ("HELM_CACHE_HOME", home.join("cache").into_os_string()),
         ("HELM_CONFIG_HOME", home.join("config").into_os_string()),
         ("HELM_DATA_HOME", home.join("data").into_os_string()),
+        ("HELM_PLUGINS", home.join("data/plugins").into_os_string()),
+        (
+            "HELM_REGISTRY_CONFIG",
+            home.join("config/registry.json").into_os_string(),
+        ),
+        (
+            "HELM_REPOSITORY_CONFIG",
+            home.join("config/repositories.yaml").into_os_string(),
+        ),
+        (
+            "HELM_REPOSITORY_CACHE",
+            home.join("cache/repository").into_os_string(),
+        ),
         ("KUBECONFIG", home.join("kubeconfig").into_os_string()),
+        // Nothing is fetched; should anything try, it meets a closed local port.
+        ("HTTP_PROXY", "http://127.0.0.1:9".into()),
+        ("HTTPS_PROXY", "http://127.0.0.1:9".into()),
+        ("NO_PROXY", OsString::new()),
     ];
     // Settings of the user's shell that would change the render.
     for k in ["HELM_NAMESPACE", "HELM_KUBECONTEXT", "HELM_DEBUG"] {
