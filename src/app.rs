@@ -20,6 +20,7 @@ use crate::inventory::{may_contain_definitions, Inventory};
 use crate::lint::{lint_bytes, FileReport};
 use crate::output::{self, HumanStyle, Sink, Summary};
 use crate::policy::Policy;
+use crate::render::{self, Profile, RenderOptions};
 use crate::rules::{self, Context};
 use crate::settings::check_selector;
 use crate::walk::{self, Input};
@@ -30,7 +31,7 @@ pub const EXIT_ERROR: i32 = 2;
 
 /// Runs winlint with parsed arguments; `stdout` receives the report.
 pub fn run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
-    match try_run(args, stdout) {
+    match try_run(args, stdout, stderr) {
         Ok(code) => code,
         Err(RunError::Tool(e)) => {
             let mut buf = String::new();
@@ -67,7 +68,7 @@ impl From<io::Error> for RunError {
     }
 }
 
-fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
+fn try_run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, RunError> {
     if let Some(command) = &args.command {
         return crate::commands::run(command, stdout);
     }
@@ -88,6 +89,7 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
     config.no_suppressions |= args.no_suppressions;
     config.rules.select.extend(args.select.iter().cloned());
     config.rules.ignore.extend(args.ignore.iter().cloned());
+    let render = render_options(args, &config)?;
     let mut inputs = walk::discover(&args.paths, &args.stdin_filename, args.follow_symlinks)?;
     let base = config.base.clone().unwrap_or_else(|| cwd.clone());
     let repo_root = output::repository_root(&cwd);
@@ -174,11 +176,46 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
     let mut worst = Outcome::default();
     let stop = AtomicBool::new(false);
 
-    // Workers lint files in parallel and hand reports over as they finish; this thread writes
+    // Workers lint inputs in parallel and hand reports over as they finish; this thread writes
     // them in input order. `par_bridge` hands out inputs roughly in order, so few reports wait.
+    // Renders report at template and base files that several inputs can share (kustomize
+    // bases), so when there are any, reports are gathered, merged per file and written in path
+    // order at the end.
+    let gather = inputs
+        .iter()
+        .any(|i| matches!(i, Input::Chart { .. } | Input::Kustomization { .. }));
+    let mut gathered = Vec::new();
+    let mut emit = |mut report: FileReport| -> io::Result<()> {
+        policy.apply(&mut report);
+        if args.write_baseline.is_some() {
+            let file = walk::relative_to(&repo_root, &cwd, &report.path);
+            recorded.extend(
+                report
+                    .findings
+                    .iter()
+                    .filter(|f| f.suppressed.is_none())
+                    .map(|f| baseline::entry(f, &file)),
+            );
+        }
+        if args.verbose {
+            for note in &report.notes {
+                writeln!(stderr, "note: {note}")?;
+            }
+        }
+        summary.add(&report);
+        worst.add(&report, fail_on);
+        for (sink, slot) in sinks.iter_mut() {
+            let out: &mut dyn Write = match slot {
+                Some(i) => &mut files[*i],
+                None => &mut stdout,
+            };
+            sink.file(out, &report)?;
+        }
+        Ok(())
+    };
     let written: io::Result<()> = std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<(usize, FileReport)>(64);
-        let (inputs, stdin, cx, stop) = (&inputs, stdin.as_deref(), &cx, &stop);
+        let (tx, rx) = mpsc::sync_channel::<(usize, Vec<FileReport>)>(64);
+        let (inputs, stdin, cx, stop, render) = (&inputs, stdin.as_deref(), &cx, &stop, &render);
         let floor = args.floor;
         let pool = &pool;
         scope.spawn(move || {
@@ -191,8 +228,8 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
                         if stop.load(Ordering::Relaxed) {
                             return;
                         }
-                        let report = lint_guarded(input, stdin, limit, floor, cx);
-                        if tx.send((i, report)).is_err() {
+                        let reports = lint_guarded(input, stdin, limit, floor, cx, render);
+                        if tx.send((i, reports)).is_err() {
                             stop.store(true, Ordering::Relaxed);
                         }
                     });
@@ -200,35 +237,26 @@ fn try_run(args: &Args, stdout: &mut dyn Write) -> Result<i32, RunError> {
         });
         let mut pending = BTreeMap::new();
         let mut next = 0;
-        for (i, report) in rx.iter() {
-            pending.insert(i, report);
-            while let Some(mut report) = pending.remove(&next) {
+        for (i, reports) in rx.iter() {
+            pending.insert(i, reports);
+            while let Some(mut reports) = pending.remove(&next) {
                 progress.tick();
-                policy.apply(&mut report);
-                if args.write_baseline.is_some() {
-                    let file = walk::relative_to(&repo_root, &cwd, &report.path);
-                    recorded.extend(
-                        report
-                            .findings
-                            .iter()
-                            .filter(|f| f.suppressed.is_none())
-                            .map(|f| baseline::entry(f, &file)),
-                    );
+                next += 1;
+                if gather {
+                    gathered.append(&mut reports);
+                    continue;
                 }
-                summary.add(&report);
-                worst.add(&report, fail_on);
-                for (sink, slot) in sinks.iter_mut() {
-                    let out: &mut dyn Write = match slot {
-                        Some(i) => &mut files[*i],
-                        None => &mut stdout,
-                    };
-                    if let Err(e) = sink.file(out, &report) {
+                reports.sort_by(|a, b| a.path.cmp(&b.path));
+                for report in reports {
+                    if let Err(e) = emit(report) {
                         stop.store(true, Ordering::Relaxed);
                         return Err(e);
                     }
                 }
-                next += 1;
             }
+        }
+        for report in merge_reports(vec![std::mem::take(&mut gathered)]) {
+            emit(report)?;
         }
         Ok(())
     });
@@ -269,7 +297,11 @@ fn collect_inventory(inputs: &[Input], stdin: Option<&[u8]>, limit: u64) -> Inve
             let bytes = match input {
                 Input::Stdin { .. } => stdin.map(<[u8]>::to_vec),
                 Input::File { path, .. } => read_limited(path, limit).ok().and_then(Result::ok),
-                Input::Unreadable { .. } | Input::Skipped { .. } => None,
+                // Renders collect their own definitions when they are linted.
+                Input::Unreadable { .. }
+                | Input::Skipped { .. }
+                | Input::Chart { .. }
+                | Input::Kustomization { .. } => None,
             };
             if let Some(bytes) = bytes.filter(|b| may_contain_definitions(b)) {
                 if let Ok(text) = std::str::from_utf8(&bytes) {
@@ -294,8 +326,9 @@ fn lint_guarded(
     limit: u64,
     floor: Option<Floor>,
     cx: &Context<'_>,
-) -> FileReport {
-    let run = std::panic::AssertUnwindSafe(|| lint_input(input, stdin, limit, floor, cx));
+    render: &RenderOptions,
+) -> Vec<FileReport> {
+    let run = std::panic::AssertUnwindSafe(|| lint_input(input, stdin, limit, floor, cx, render));
     match std::panic::catch_unwind(run) {
         Ok(report) => report,
         Err(payload) => {
@@ -304,7 +337,10 @@ fn lint_guarded(
                 .map(|s| (*s).to_owned())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "panic".into());
-            unreadable(input.display(), rules::internal_error_diagnostic(&detail))
+            vec![unreadable(
+                input.display(),
+                rules::internal_error_diagnostic(&detail),
+            )]
         }
     }
 }
@@ -330,23 +366,33 @@ fn lint_input(
     limit: u64,
     floor: Option<Floor>,
     cx: &Context<'_>,
-) -> FileReport {
+    render: &RenderOptions,
+) -> Vec<FileReport> {
     // Lets the tests prove that a panic on one file is contained (see tests/hostile.rs).
     if let Some(target) = std::env::var_os("WINLINT_TEST_PANIC") {
         if input.display().ends_with(target.to_string_lossy().as_ref()) {
             panic!("test panic requested through WINLINT_TEST_PANIC");
         }
     }
-    match input {
+    let one = match input {
         Input::Stdin { display } => {
             let bytes = stdin.unwrap_or_default();
             if bytes.len() as u64 > limit {
-                return unreadable(
+                return vec![unreadable(
                     display,
                     rules::input_too_large_diagnostic(bytes.len() as u64, limit),
-                );
+                )];
             }
-            lint_bytes(display.clone(), bytes.to_vec(), cx)
+            return match String::from_utf8(bytes.to_vec()) {
+                // `helm template . | winlint -`: findings go to the `# Source:` templates.
+                Ok(text) => render::lint_helm_stream(display, text.clone(), cx)
+                    .unwrap_or_else(|| vec![lint_bytes(display.clone(), text.into_bytes(), cx)]),
+                Err(e) => vec![lint_bytes(display.clone(), e.into_bytes(), cx)],
+            };
+        }
+        Input::Chart { display, path } => return render::lint_chart(display, path, render, cx),
+        Input::Kustomization { display, path } => {
+            return render::lint_kustomization(display, path, cx)
         }
         Input::File { display, path } if floor.is_some() => match read_limited(path, limit) {
             Ok(Ok(bytes)) if floor == Some(Floor::Parse) => {
@@ -362,6 +408,7 @@ fn lint_input(
                         files: 1,
                         ..Default::default()
                     },
+                    notes: Vec::new(),
                 }
             }
             _ => unreadable(
@@ -384,7 +431,88 @@ fn lint_input(
             f.message = format!("not read: {message}");
             unreadable(display, f)
         }
+    };
+    vec![one]
+}
+
+/// The Helm and kustomize settings of this run: command line, `WINLINT_HELM`, config.
+fn render_options(args: &Args, config: &config::Config) -> Result<RenderOptions, Error> {
+    let mut values = Vec::new();
+    for v in &args.values {
+        if !v.is_file() {
+            return Err(Error::Usage(format!(
+                "values file `{}` does not exist",
+                v.display()
+            )));
+        }
+        values.push(std::path::absolute(v).unwrap_or_else(|_| v.clone()));
     }
+    let helm = args
+        .helm_binary
+        .clone()
+        .or_else(|| {
+            std::env::var_os("WINLINT_HELM")
+                .filter(|v| !v.is_empty())
+                .map(Into::into)
+        })
+        .unwrap_or_else(|| "helm".into());
+    Ok(RenderOptions {
+        helm,
+        release_name: args.release_name.clone(),
+        namespace: args.namespace.clone(),
+        kube_version: args.kube_version.clone(),
+        api_versions: args.api_versions.clone(),
+        values,
+        set: args.set.clone(),
+        include_tests: args.helm_include_tests,
+        profiles: config
+            .helm_profiles
+            .iter()
+            .map(|(name, files)| Profile {
+                name: name.clone(),
+                files: files.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// One list of reports in path order. Renders report at template and base files, and two
+/// kustomizations can share a base: reports of the same file are merged, and a finding seen
+/// twice there (same rule, place and message) is kept once.
+fn merge_reports(per_input: Vec<Vec<FileReport>>) -> Vec<FileReport> {
+    let mut all: Vec<FileReport> = per_input.into_iter().flatten().collect();
+    all.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut out: Vec<FileReport> = Vec::with_capacity(all.len());
+    for r in all {
+        match out.last_mut() {
+            Some(last) if last.path == r.path => {
+                last.counts += r.counts;
+                last.notes.extend(r.notes);
+                if last.source.text.is_empty() {
+                    last.source = r.source;
+                }
+                for f in r.findings {
+                    let seen = last.findings.iter().any(|g| {
+                        g.rule == f.rule
+                            && g.primary.span == f.primary.span
+                            && g.message == f.message
+                    });
+                    if !seen {
+                        last.findings.push(f);
+                    }
+                }
+                last.findings.sort_by(|a, b| {
+                    (a.primary.span.start, a.rule, &a.message).cmp(&(
+                        b.primary.span.start,
+                        b.rule,
+                        &b.message,
+                    ))
+                });
+            }
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 fn unreadable(display: &str, finding: crate::finding::Finding) -> FileReport {
@@ -396,6 +524,7 @@ fn unreadable(display: &str, finding: crate::finding::Finding) -> FileReport {
             files: 1,
             ..Default::default()
         },
+        notes: Vec::new(),
     }
 }
 

@@ -260,4 +260,58 @@ pub struct Args {
     /// Name to show for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
+
+    /// Also say what was not linted and why (library charts, kustomize components).
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Helm values file for every chart, after each profile's files (repeatable).
+    #[arg(
+        short = 'f',
+        long = "values",
+        value_name = "FILE",
+        help_heading = "Helm and Kustomize"
+    )]
+    pub values: Vec<PathBuf>,
+
+    /// Helm value for every chart, applied last (repeatable).
+    #[arg(
+        long = "set",
+        value_name = "KEY=VALUE",
+        help_heading = "Helm and Kustomize"
+    )]
+    pub set: Vec<String>,
+
+    /// Release name charts are rendered with.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "release-name",
+        help_heading = "Helm and Kustomize"
+    )]
+    pub release_name: String,
+
+    /// Namespace charts are rendered for.
+    #[arg(long, value_name = "NAMESPACE", help_heading = "Helm and Kustomize")]
+    pub namespace: Option<String>,
+
+    /// Kubernetes version for `.Capabilities.KubeVersion`.
+    #[arg(long, value_name = "VERSION", help_heading = "Helm and Kustomize")]
+    pub kube_version: Option<String>,
+
+    /// API versions for `.Capabilities.APIVersions` (repeatable).
+    #[arg(
+        long = "api-versions",
+        value_name = "GROUP/VERSION",
+        help_heading = "Helm and Kustomize"
+    )]
+    pub api_versions: Vec<String>,
+
+    /// The helm binary (default: $WINLINT_HELM, else `helm` on PATH).
+    #[arg(long, value_name = "PATH", help_heading = "Helm and Kustomize")]
+    pub helm_binary: Option<PathBuf>,
+
+    /// Keep Helm test hooks (`helm.sh/hook: test`) in the render.
+    #[arg(long, help_heading = "Helm and Kustomize")]
+    pub helm_include_tests: bool,
 }

@@ -43,6 +43,8 @@ pub struct Config {
     pub base: Option<PathBuf>,
     /// Built-in image tables plus the user's `images:` patterns.
     pub images: Classifier,
+    /// `helm.valuesProfiles`: each named set of values files (absolute paths), in file order.
+    pub helm_profiles: Vec<(String, Vec<PathBuf>)>,
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
 }
@@ -81,6 +83,15 @@ pub(crate) struct RawConfig {
     baseline: Option<String>,
     #[serde(default)]
     images: Option<RawImages>,
+    #[serde(default)]
+    helm: Option<RawHelm>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawHelm {
+    #[serde(default)]
+    values_profiles: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -278,11 +289,16 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Error> {
 /// Parses config text; `name` is used in errors; relative paths resolve against the
 /// current directory.
 pub fn parse(name: &str, text: &str) -> Result<Config, Error> {
-    parse_in(name, text, Path::new("."))
+    parse_at(name, text, Path::new("."), false)
 }
 
-/// Parses config text whose relative paths resolve against `base`.
+/// Parses config text whose relative paths resolve against `base` (the config file's folder);
+/// files it names (nodes, values files) must exist there.
 pub fn parse_in(name: &str, text: &str, base: &Path) -> Result<Config, Error> {
+    parse_at(name, text, base, true)
+}
+
+fn parse_at(name: &str, text: &str, base: &Path, check_files: bool) -> Result<Config, Error> {
     let err =
         |at: usize, len: usize, message: String, label: &str, help: Option<String>| Error::Config {
             path: name.to_owned(),
@@ -476,6 +492,42 @@ pub fn parse_in(name: &str, text: &str, base: &Path) -> Result<Config, Error> {
         }
         n.entry(last).map(|e| (e.key.span.start, e.key.span.len()))
     };
+    if let Some(helm) = raw.helm {
+        let root = roots.first().map(|d| &d.root);
+        let profiles = root
+            .and_then(|n| n.get("helm"))
+            .and_then(|n| n.get("valuesProfiles"))
+            .and_then(Node::as_map)
+            .unwrap_or_default();
+        for entry in profiles {
+            // Names and order from the tree, the validated strings from serde.
+            let name = entry.key.as_str().unwrap_or_default().to_owned();
+            let listed = helm.values_profiles.get(&name).cloned().unwrap_or_default();
+            let items = entry.value.as_seq().unwrap_or_default();
+            let mut files = Vec::new();
+            for (file, item) in listed.iter().zip(items) {
+                if !check_files {
+                    files.push(PathBuf::from(file));
+                    continue;
+                }
+                let path = base.join(file);
+                let file = file.as_str();
+                if !path.is_file() {
+                    return Err(err(
+                        item.span.start,
+                        item.span.len(),
+                        format!(
+                            "`helm.valuesProfiles.{name}`: values file `{file}` does not exist"
+                        ),
+                        "not found next to the config file",
+                        Some("paths are relative to the folder of the config file".into()),
+                    ));
+                }
+                files.push(std::path::absolute(&path).unwrap_or(path));
+            }
+            config.helm_profiles.push((name, files));
+        }
+    }
     if let Some(c) = raw.cluster {
         let given: Vec<&str> = [
             ("nodePools", c.node_pools.is_some()),
@@ -848,6 +900,28 @@ mod tests {
         .expect("valid");
         assert_eq!(only.cluster.source, ClusterSource::Default);
         assert_eq!(only.cluster.pools.len(), 4);
+    }
+
+    #[test]
+    fn helm_profiles_keep_their_order_and_resolve_against_the_config_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("values-windows.yaml"), "windows: true\n").expect("write");
+        let text =
+            "helm:\n  valuesProfiles:\n    windows: [values-windows.yaml]\n    default: []\n";
+        let c = parse_in("c.yaml", text, dir.path()).expect("valid");
+        assert_eq!(c.helm_profiles[0].0, "windows");
+        assert_eq!(c.helm_profiles[1], ("default".to_owned(), Vec::new()));
+        assert!(c.helm_profiles[0].1[0].ends_with("values-windows.yaml"));
+        let missing = "helm:\n  valuesProfiles:\n    w: [nope.yaml]\n";
+        let Err(Error::Config { message, span, .. }) = parse_in("c.yaml", missing, dir.path())
+        else {
+            panic!("expected a config error")
+        };
+        assert!(message.contains("nope.yaml"), "{message}");
+        assert_eq!(
+            &missing[span.offset()..span.offset() + span.len()],
+            "nope.yaml"
+        );
     }
 
     #[test]

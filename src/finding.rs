@@ -67,6 +67,22 @@ pub struct Finding {
     pub field: Option<String>,
     /// Why the finding is suppressed (an annotation, a comment, the baseline), if it is.
     pub suppressed: Option<String>,
+    /// Set when the finding was made in a Helm render or kustomize build and moved to the
+    /// template or base file it came from (`crate::render`).
+    pub rendered: Option<RenderedAt>,
+}
+
+/// Where a finding was seen in a render, for findings reported at a template line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedAt {
+    /// The Helm values profile; `None` for kustomize builds and renders read from stdin.
+    pub profile: Option<String>,
+    /// The kustomization folder that was built, for kustomize builds.
+    pub kustomization: Option<String>,
+    /// 1-based line in the render.
+    pub line: usize,
+    /// No unique template line produced the field: the position is the enclosing key's.
+    pub approximate: bool,
 }
 
 impl Finding {
@@ -86,6 +102,7 @@ impl Finding {
             resource: None,
             field: None,
             suppressed: None,
+            rendered: None,
         }
     }
     pub fn with_help(mut self, help: impl Into<String>) -> Finding {

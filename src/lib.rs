@@ -25,6 +25,7 @@ pub mod output;
 pub mod placement;
 pub mod policy;
 pub mod profile;
+pub mod render;
 pub mod rules;
 pub mod scheduling;
 pub mod settings;

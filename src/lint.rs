@@ -38,6 +38,8 @@ pub struct FileReport {
     /// Sorted by position, then rule.
     pub findings: Vec<Finding>,
     pub counts: Counts,
+    /// Said on stderr with `--verbose` (a library chart that was not rendered, ...).
+    pub notes: Vec<String>,
 }
 
 /// Lints one file's bytes.
@@ -53,6 +55,7 @@ pub fn lint_bytes(path: String, bytes: Vec<u8>, cx: &Context<'_>) -> FileReport 
                 documents: 1,
                 ..Counts::default()
             },
+            notes: Vec::new(),
         },
     }
 }
@@ -119,6 +122,7 @@ pub fn lint_text(path: String, text: String, cx: &Context<'_>) -> FileReport {
         source,
         findings,
         counts,
+        notes: Vec::new(),
     }
 }
 
@@ -178,5 +182,6 @@ pub fn parse_only(path: String, bytes: Vec<u8>) -> FileReport {
         source: SourceText::new(String::new()),
         findings: Vec::new(),
         counts,
+        notes: Vec::new(),
     }
 }

@@ -1,5 +1,12 @@
 //! Finds the files to lint: files named on the command line whatever their extension, and
 //! `*.yaml`, `*.yml`, `*.json` below directories (honouring .gitignore, skipping `.git`).
+//! A Helm chart (a folder with `Chart.yaml`, or a packaged `.tgz` chart) and a kustomization
+//! (a folder with `kustomization.yaml`, `kustomization.yml` or `Kustomization`) are one input
+//! each, rendered by `crate::render`. A chart's files are not linted on their own (templates
+//! are not YAML; subcharts belong to their parent chart). The files a kustomization names
+//! (resources, patches, generator inputs) are not linted on their own either: resources are
+//! linted through the build, and patches are partial objects; every other file in a
+//! kustomization's folder is, as before. Each kustomization found is its own input.
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +32,16 @@ pub enum Input {
         display: String,
         message: String,
     },
+    /// A Helm chart: its folder, or a packaged `.tgz` chart.
+    Chart {
+        display: String,
+        path: PathBuf,
+    },
+    /// A folder with a kustomization file.
+    Kustomization {
+        display: String,
+        path: PathBuf,
+    },
 }
 
 impl Input {
@@ -33,7 +50,9 @@ impl Input {
             Input::File { display, .. }
             | Input::Stdin { display }
             | Input::Unreadable { display, .. }
-            | Input::Skipped { display, .. } => display,
+            | Input::Skipped { display, .. }
+            | Input::Chart { display, .. }
+            | Input::Kustomization { display, .. } => display,
         }
     }
 }
@@ -53,10 +72,97 @@ fn is_manifest(p: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
 }
 
+/// The file names that make a folder a kustomization, in kustomize's order of preference.
+pub const KUSTOMIZATION_FILES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+fn is_packaged_chart_name(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("tgz"))
+}
+
+/// What one walked directory holds, before charts and kustomizations claim their files.
+#[derive(Default)]
+struct Found {
+    files: Vec<PathBuf>,
+    charts: Vec<PathBuf>,
+    kustomizations: Vec<PathBuf>,
+    archives: Vec<PathBuf>,
+}
+
+impl Found {
+    /// Turns the walk into inputs: the outermost chart folder claims everything below it;
+    /// a kustomization folder claims the manifests below it but not nested charts or
+    /// kustomizations.
+    fn into_inputs(mut self, out: &mut Vec<Input>) {
+        self.charts.sort();
+        let mut charts: Vec<PathBuf> = Vec::new();
+        for c in self.charts {
+            if !charts.iter().any(|p| c.starts_with(p)) {
+                charts.push(c);
+            }
+        }
+        let in_chart = |p: &Path| charts.iter().any(|c| p.starts_with(c));
+        self.kustomizations.retain(|k| !in_chart(k));
+        let claimed: std::collections::HashSet<PathBuf> = self
+            .kustomizations
+            .iter()
+            .flat_map(|k| {
+                let mut files = crate::render::referenced_files(k);
+                files.extend(KUSTOMIZATION_FILES.iter().map(|f| k.join(f)));
+                files
+            })
+            .map(|p| lexical(&p))
+            .collect();
+        for f in self.files {
+            if !in_chart(&f) && !claimed.contains(&lexical(&f)) {
+                out.push(Input::File {
+                    display: shown(&f),
+                    path: f,
+                });
+            }
+        }
+        let archives: Vec<PathBuf> = self
+            .archives
+            .into_iter()
+            .filter(|a| !in_chart(a) && crate::render::is_chart_archive(a))
+            .collect();
+        for c in charts.into_iter().chain(archives) {
+            out.push(Input::Chart {
+                display: shown(&c),
+                path: c,
+            });
+        }
+        for k in self.kustomizations {
+            out.push(Input::Kustomization {
+                display: shown(&k),
+                path: k,
+            });
+        }
+    }
+}
+
+/// Resolves `.` and `..` without touching the filesystem (a leading `..` stays).
+fn lexical(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.iter().collect()
+}
+
 /// Expands the command-line paths into sorted, de-duplicated inputs. A path named on the
 /// command line is read even through a symlink; inside directories symlinks are entered
 /// only with `follow_symlinks` (the walker detects loops), so untrusted content cannot make
-/// winlint read files outside the tree.
+/// winlint read files outside the tree. Chart and kustomization folders become one input each.
 pub fn discover(
     paths: &[String],
     stdin_name: &str,
@@ -73,6 +179,13 @@ pub fn discover(
         let path = Path::new(arg);
         let meta = std::fs::metadata(path).map_err(|_| Error::PathNotFound(arg.clone()))?;
         if meta.is_file() {
+            if is_packaged_chart_name(path) && crate::render::is_chart_archive(path) {
+                out.push(Input::Chart {
+                    display: shown(path),
+                    path: path.to_path_buf(),
+                });
+                continue;
+            }
             out.push(Input::File {
                 display: shown(path),
                 path: path.to_path_buf(),
@@ -92,28 +205,47 @@ pub fn discover(
             .follow_links(follow_symlinks)
             .filter_entry(|e| e.file_name() != ".git")
             .build();
+        let mut found = Found::default();
         for entry in walker {
             match entry {
                 Ok(e) => {
-                    if e.depth() == 0 || !is_manifest(e.path()) {
+                    let Some(ft) = e.file_type() else { continue };
+                    let p = e.path();
+                    if ft.is_dir() || e.depth() == 0 {
                         continue;
                     }
-                    let Some(ft) = e.file_type() else { continue };
-                    if ft.is_file() {
-                        out.push(Input::File {
-                            display: shown(e.path()),
-                            path: e.path().to_path_buf(),
-                        });
-                    } else if ft.is_symlink() {
-                        out.push(Input::Skipped {
-                            display: shown(e.path()),
-                            message: "symlink not followed (use --follow-symlinks to lint what it points to)".into(),
-                        });
-                    } else if !ft.is_dir() {
-                        out.push(Input::Skipped {
-                            display: shown(e.path()),
-                            message: "not a regular file (FIFO, socket or device); skipped".into(),
-                        });
+                    if ft.is_symlink() {
+                        if is_manifest(p) {
+                            out.push(Input::Skipped {
+                                display: shown(p),
+                                message: "symlink not followed (use --follow-symlinks to lint what it points to)".into(),
+                            });
+                        }
+                        continue;
+                    }
+                    if !ft.is_file() {
+                        if is_manifest(p) {
+                            out.push(Input::Skipped {
+                                display: shown(p),
+                                message: "not a regular file (FIFO, socket or device); skipped"
+                                    .into(),
+                            });
+                        }
+                        continue;
+                    }
+                    let name = e.file_name().to_str().unwrap_or_default();
+                    let dir = p.parent().unwrap_or(path).to_path_buf();
+                    if name == "Chart.yaml" {
+                        found.charts.push(dir);
+                    } else if KUSTOMIZATION_FILES.contains(&name) {
+                        if !found.kustomizations.contains(&dir) {
+                            found.kustomizations.push(dir);
+                        }
+                    } else if is_packaged_chart_name(p) {
+                        found.archives.push(p.to_path_buf());
+                    }
+                    if is_manifest(p) {
+                        found.files.push(p.to_path_buf());
                     }
                 }
                 Err(err) => {
@@ -133,6 +265,7 @@ pub fn discover(
                 }
             }
         }
+        found.into_inputs(&mut out);
     }
     out.sort_by(|a, b| a.display().cmp(b.display()));
     out.dedup_by(|a, b| a.display() == b.display());
@@ -142,24 +275,9 @@ pub fn discover(
 /// `shown` (as typed, relative to `cwd`) relative to `base`, with `/`; paths outside `base`
 /// stay as typed. Used for globs in the config, baselines and SARIF URIs.
 pub fn relative_to(base: &Path, cwd: &Path, shown: &str) -> String {
-    let abs = normalize(&cwd.join(shown));
-    match abs.strip_prefix(normalize(base)) {
+    let abs = lexical(&cwd.join(shown));
+    match abs.strip_prefix(lexical(base)) {
         Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
         Err(_) => shown.to_owned(),
     }
-}
-
-/// `a/./b/../c` to `a/c`, without touching the filesystem.
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }

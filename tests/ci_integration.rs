@@ -474,7 +474,8 @@ fn config_schema_matches_the_config_parser() {
     let run = winlint(&["config-schema"], None);
     let schema: serde_json::Value = serde_json::from_str(&run.stdout).expect("schema is JSON");
     // Every object of the config, as the parser sees it and as the schema documents it.
-    let places: [(&[&str], &str); 8] = [
+    let places: [(&[&str], &str); 9] = [
+        (&["helm"], "/properties/helm/properties"),
         (&[], "/properties"),
         (&["cluster"], "/properties/cluster/properties"),
         (

@@ -250,8 +250,14 @@ fn json_contract() {
     let findings = v["findings"].as_array().expect("array");
     assert!(!findings.is_empty());
     for f in findings {
+        // Findings moved from a render to its template add `rendered` and `approximate`
+        // (tests/render.rs checks them); every other key is always there.
+        let mut k = keys(f);
+        let rendered = k.iter().any(|x| x == "rendered");
+        k.retain(|x| x != "rendered" && x != "approximate");
+        assert_eq!(rendered, f.get("approximate").is_some());
         assert_eq!(
-            keys(f),
+            k,
             [
                 "column",
                 "endColumn",
@@ -286,6 +292,27 @@ fn json_contract() {
             + s["infos"].as_u64().expect("infos"),
         findings.len() as u64
     );
+
+    // A chart's findings say where they were in the render (needs helm: scripts/test).
+    common::require_tools();
+    let run = winlint(
+        &[
+            "--format",
+            "json",
+            "--config",
+            "fixtures/charts/win-app.winlint.yaml",
+            "fixtures/charts/win-app",
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    let findings = v["findings"].as_array().expect("array");
+    assert!(!findings.is_empty());
+    for f in findings {
+        assert_eq!(keys(&f["rendered"]), ["line", "profile"]);
+        assert!(f["rendered"]["line"].as_u64().is_some());
+        assert!(f["approximate"].is_boolean());
+    }
 }
 
 #[test]

@@ -73,3 +73,28 @@ pub fn transcript(args: &[&str], run: &Run) -> String {
         run.stderr
     )
 }
+
+/// The helm and kubectl the render tests need: the pinned versions that `scripts/test`
+/// installs into `.tools/bin` and puts on PATH. Fails (never skips) when they are missing.
+pub fn require_tools() {
+    let check = |program: &str, args: &[&str], want: &str| {
+        let out = std::process::Command::new(program).args(args).output();
+        let text = out
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        assert!(
+            text.contains(want),
+            "these tests run the real {program} {want}, which is not on PATH (found: {:?}); \
+             run ./scripts/test, which installs it into .tools/bin, or put .tools/bin first on PATH",
+            text.trim()
+        );
+    };
+    check("helm", &["version", "--short"], "v4.1.4");
+    check("kubectl", &["version", "--client"], "v1.35.2");
+}
+
+/// Parses a JSON report.
+pub fn json(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\nstderr:\n{}", run.stdout, run.stderr))
+}

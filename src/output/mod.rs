@@ -10,7 +10,7 @@ use miette::{
 };
 use serde::Serialize;
 
-use crate::finding::{Severity, WithSource};
+use crate::finding::{Finding, Severity, WithSource};
 use crate::lint::{Counts, FileReport};
 
 mod github;
@@ -162,6 +162,9 @@ impl Sink for Human {
             if self.handler.render_report(&mut buf, &diag).is_err() {
                 buf = format!("{}: {}[{}] {}\n", r.path, f.severity, f.rule, f.message);
             }
+            if let Some(note) = rendered_note(f) {
+                buf.push_str(&note);
+            }
             out.write_all(buf.as_bytes())?;
             out.write_all(b"\n")?;
         }
@@ -172,6 +175,40 @@ impl Sink for Human {
             writeln!(out, "{}", summary.line())?;
         }
         Ok(())
+    }
+}
+
+/// For a finding moved from a render to its template: which render, and where in it.
+fn rendered_note(f: &Finding) -> Option<String> {
+    let r = f.rendered.as_ref()?;
+    let from = match (&r.profile, &r.kustomization) {
+        (Some(p), _) => format!(
+            "rendered with values profile `{p}`, line {} of the render",
+            r.line
+        ),
+        (None, Some(k)) => format!(
+            "built from kustomization `{k}`, line {} of the build",
+            r.line
+        ),
+        (None, None) => format!("line {} of the render", r.line),
+    };
+    let approx = if r.approximate {
+        "; no line of this file matches the field exactly, this is the line of the enclosing key"
+    } else {
+        ""
+    };
+    Some(format!("  note: {from}{approx}\n"))
+}
+
+/// The profile or kustomization a rendered finding came from, for one-line formats.
+fn rendered_suffix(f: &Finding) -> String {
+    match f.rendered.as_ref() {
+        Some(r) => match (r.profile.as_deref(), r.kustomization.as_deref()) {
+            (Some(p), _) if p != "default" => format!(" (values profile {p})"),
+            (None, Some(k)) => format!(" (built from {k})"),
+            _ => String::new(),
+        },
+        None => String::new(),
     }
 }
 
@@ -186,8 +223,14 @@ impl Sink for Concise {
             let p = r.source.position(f.primary.span.start);
             writeln!(
                 out,
-                "{}:{}:{}: {}[{}] {}",
-                r.path, p.line, p.column, f.severity, f.rule, f.message
+                "{}:{}:{}: {}[{}] {}{}",
+                r.path,
+                p.line,
+                p.column,
+                f.severity,
+                f.rule,
+                f.message,
+                rendered_suffix(f)
             )?;
         }
         Ok(())
@@ -294,6 +337,19 @@ struct JsonFinding<'a> {
     end_line: usize,
     end_column: usize,
     resource: Option<JsonResource<'a>>,
+    /// Only for findings moved from a Helm render or kustomize build to their template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rendered: Option<JsonRendered<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approximate: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct JsonRendered<'a> {
+    profile: Option<&'a str>,
+    line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kustomization: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -336,5 +392,11 @@ fn json_finding<'a>(r: &'a FileReport, f: &'a crate::finding::Finding) -> JsonFi
             name: id.name.as_deref(),
             namespace: id.namespace.as_deref(),
         }),
+        rendered: f.rendered.as_ref().map(|r| JsonRendered {
+            profile: r.profile.as_deref(),
+            line: r.line,
+            kustomization: r.kustomization.as_deref(),
+        }),
+        approximate: f.rendered.as_ref().map(|r| r.approximate),
     }
 }

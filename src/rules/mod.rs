@@ -11,6 +11,12 @@ mod io_error;
 mod unknown_field;
 mod unused_suppression;
 mod windows_workload_may_land_on_linux;
+// Issue 9: Helm charts and kustomizations.
+mod helm_dependency_missing;
+mod helm_not_found;
+mod helm_render_failed;
+mod kustomize_build_failed;
+mod kustomize_not_found;
 
 // Issue 8: placement and Windows-version rules on the cluster model.
 mod deprecated_os_arch_label;
@@ -44,6 +50,12 @@ pub use invalid_yaml::invalid_yaml_diagnostic;
 pub use io_error::io_error_diagnostic;
 pub use unknown_field::unknown_field_diagnostic;
 pub use unused_suppression::unused_suppression_diagnostic;
+// Issue 9: Helm charts and kustomizations.
+pub use helm_dependency_missing::helm_dependency_missing_diagnostic;
+pub use helm_not_found::helm_not_found_diagnostic;
+pub use helm_render_failed::helm_render_failed_diagnostic;
+pub use kustomize_build_failed::kustomize_build_failed_diagnostic;
+pub use kustomize_not_found::kustomize_not_found_diagnostic;
 
 use crate::config::Config;
 use crate::finding::{Finding, Severity};
@@ -125,6 +137,12 @@ pub static RULES: &[&dyn Rule] = &[
     &linux_image_on_windows_pod::LinuxImageOnWindowsPod,
     &windows_image_on_linux_pod::WindowsImageOnLinuxPod,
     &dotnet_multiplatform_tag_on_windows::DotnetMultiplatformTagOnWindows,
+    // Issue 9: Helm charts and kustomizations (tool and render failures).
+    &helm_not_found::HelmNotFound,
+    &helm_dependency_missing::HelmDependencyMissing,
+    &helm_render_failed::HelmRenderFailed,
+    &kustomize_not_found::KustomizeNotFound,
+    &kustomize_build_failed::KustomizeBuildFailed,
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn Rule> {

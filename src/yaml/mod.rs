@@ -9,7 +9,7 @@ mod tree;
 
 pub use de::{from_node, from_object_node, DeError, PathSeg};
 pub use resolve::{resolve_plain, Resolved};
-pub use split::split_documents;
+pub use split::{split_documents, Chunk};
 pub use tree::{
     parse_chunk, Doc, Entry, Limits, Node, ParseError, PathKey, Scalar, Span, Style, Value,
 };

@@ -1,0 +1,352 @@
+//! Helm charts and kustomizations: render them with the real tools (`helm template`,
+//! `kubectl kustomize`), lint the render as one virtual file with the ordinary pipeline, then
+//! move every finding to the template or base file, and the line in it, that produced the
+//! field (`attribution`). Rendering runs inside the per-input parallel work, like any file.
+
+mod archive;
+mod attribution;
+mod helm;
+mod kustomize;
+mod process;
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+pub use archive::is_chart_archive;
+pub use helm::{lint_chart, lint_helm_stream};
+pub use kustomize::{lint_kustomization, referenced_files};
+
+use crate::finding::{Finding, Label, RenderedAt, SourceText};
+use crate::inventory::Inventory;
+use crate::lint::{Counts, FileReport};
+use crate::rules::Context;
+use crate::yaml::Span;
+
+/// A named set of values files, rendered and linted on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub name: String,
+    /// Absolute paths.
+    pub files: Vec<PathBuf>,
+}
+
+/// How charts and kustomizations are rendered: the command-line options and the config's
+/// `helm.valuesProfiles`.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// The helm binary: `--helm-binary`, else `WINLINT_HELM`, else `helm` on PATH.
+    pub helm: PathBuf,
+    pub release_name: String,
+    pub namespace: Option<String>,
+    pub kube_version: Option<String>,
+    pub api_versions: Vec<String>,
+    /// `--values` files (absolute), applied after each profile's files.
+    pub values: Vec<PathBuf>,
+    /// `--set K=V`, applied last.
+    pub set: Vec<String>,
+    pub include_tests: bool,
+    /// From the config; empty means one profile, `default`, with no values files.
+    pub profiles: Vec<Profile>,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            helm: PathBuf::from("helm"),
+            release_name: "release-name".into(),
+            namespace: None,
+            kube_version: None,
+            api_versions: Vec::new(),
+            values: Vec::new(),
+            set: Vec::new(),
+            include_tests: false,
+            profiles: Vec::new(),
+        }
+    }
+}
+
+/// Findings moved to the files they came from, grouped by file.
+#[derive(Default)]
+struct Sink {
+    files: BTreeMap<String, (String, Vec<Finding>)>,
+}
+
+impl Sink {
+    fn push(&mut self, path: &str, text: &str, finding: Finding) {
+        self.files
+            .entry(path.to_owned())
+            .or_insert_with(|| (text.to_owned(), Vec::new()))
+            .1
+            .push(finding);
+    }
+
+    /// The reports: `head` (the chart's or kustomization's own file, carrying the counts
+    /// and notes) first, then one per file findings were moved to.
+    fn finish(mut self, head: FileReport) -> Vec<FileReport> {
+        let mut out = Vec::new();
+        let mut head = head;
+        if let Some((_, mut extra)) = self.files.remove(&head.path) {
+            head.findings.append(&mut extra);
+        }
+        sort_findings(&mut head.findings);
+        out.push(head);
+        for (path, (text, mut findings)) in self.files {
+            sort_findings(&mut findings);
+            out.push(FileReport {
+                path,
+                source: SourceText::new(text),
+                findings,
+                counts: Counts::default(),
+                notes: Vec::new(),
+            });
+        }
+        out
+    }
+}
+
+fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let pa = a.rendered.as_ref().map(|r| (r.profile.clone(), r.line));
+        let pb = b.rendered.as_ref().map(|r| (r.profile.clone(), r.line));
+        (a.primary.span.start, a.rule, &a.message, pa).cmp(&(
+            b.primary.span.start,
+            b.rule,
+            &b.message,
+            pb,
+        ))
+    });
+}
+
+/// A report for a file with the given findings (counts zero).
+fn head_report(path: String, text: String, findings: Vec<Finding>, counts: Counts) -> FileReport {
+    FileReport {
+        path,
+        source: SourceText::new(text),
+        findings,
+        counts,
+        notes: Vec::new(),
+    }
+}
+
+/// Lints a render with the definitions it carries (a chart's own RuntimeClass) ahead of the
+/// ones found in the other inputs.
+fn lint_render(name: String, text: String, cx: &Context<'_>) -> FileReport {
+    let mut local = Inventory::default();
+    if crate::inventory::may_contain_definitions(text.as_bytes()) {
+        local.collect(&name, &text);
+    }
+    local.absorb(cx.inventory.clone());
+    let cx = Context {
+        inventory: &local,
+        ..*cx
+    };
+    crate::lint::lint_text(name, text, &cx)
+}
+
+/// Which render a finding came from.
+#[derive(Clone, Copy)]
+enum RenderedFrom<'a> {
+    /// A Helm values profile.
+    Profile(&'a str),
+    /// A kustomization folder.
+    Kustomization(&'a str),
+    /// Standard input.
+    Stdin,
+}
+
+/// Moves one finding: its primary label (and the secondary labels that map into the same
+/// file) through `map`, and records where it was in the render.
+fn moved(
+    mut f: Finding,
+    render: &SourceText,
+    from: RenderedFrom<'_>,
+    map: impl Fn(Span) -> Option<(Span, bool)>,
+) -> Option<Finding> {
+    let line = render.position(f.primary.span.start).line;
+    let (span, approximate) = map(f.primary.span)?;
+    f.primary.span = span;
+    f.secondary = f
+        .secondary
+        .into_iter()
+        .filter_map(|l| map(l.span).map(|(s, _)| Label::new(s, l.text)))
+        .collect();
+    let (profile, kustomization) = match from {
+        RenderedFrom::Profile(p) => (Some(p.to_owned()), None),
+        RenderedFrom::Kustomization(k) => (None, Some(k.to_owned())),
+        RenderedFrom::Stdin => (None, None),
+    };
+    f.rendered = Some(RenderedAt {
+        profile,
+        kustomization,
+        line,
+        approximate,
+    });
+    Some(f)
+}
+
+/// Joins a displayed folder and a relative path, resolving `.` and `..` lexically (the way
+/// the user would read it), with `/` separators.
+fn join_display(base: &str, rel: &str) -> String {
+    let joined = if base.is_empty() {
+        rel.to_owned()
+    } else {
+        format!("{}/{rel}", base.trim_end_matches('/'))
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for (i, c) in joined.split('/').enumerate() {
+        match c {
+            "" if i > 0 => {}
+            "." if i > 0 => {}
+            ".." if parts.last().is_some_and(|p| !matches!(*p, ".." | "." | "")) => {
+                parts.pop();
+            }
+            _ => parts.push(c),
+        }
+    }
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// Resolves `.` and `..` in an absolute path without touching the filesystem.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// `target` relative to `base` (both absolute and normalized), with `/` separators.
+fn relative(target: &Path, base: &Path) -> String {
+    let t: Vec<_> = target.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".into(); b.len() - common];
+    parts.extend(
+        t[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+/// The first program called `name` on PATH.
+fn which(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| is_executable(p))
+}
+
+#[cfg(unix)]
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(p: &Path) -> bool {
+    p.is_file() || p.with_extension("exe").is_file()
+}
+
+/// A temporary home for a tool run, removed when dropped.
+fn scratch() -> std::io::Result<tempfile::TempDir> {
+    tempfile::Builder::new().prefix("winlint-render-").tempdir()
+}
+
+/// The tool's error without its `Error: ` prefix and the usage text some tools append.
+fn tool_message(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let start = lines
+        .iter()
+        .rposition(|l| l.starts_with("Error: ") || l.starts_with("error: "))
+        .unwrap_or(0);
+    let msg = lines[start..]
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let msg = msg
+        .strip_prefix("Error: ")
+        .or_else(|| msg.strip_prefix("error: "))
+        .unwrap_or(&msg);
+    if msg.is_empty() {
+        "the tool failed without a message".into()
+    } else {
+        msg.to_owned()
+    }
+}
+
+/// The byte offset of a 1-based line and column in `text` (clamped).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line.max(1) {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let mut at = start;
+    for (n, (i, _)) in text[start..line_end].char_indices().enumerate() {
+        at = start + i;
+        if n + 1 == column.max(1) {
+            return at;
+        }
+    }
+    if column > 1 {
+        line_end
+    } else {
+        at
+    }
+}
+
+/// The span from `offset` to the end of its line.
+fn rest_of_line(text: &str, offset: usize) -> Span {
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    Span::new(offset, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_paths_are_joined_lexically() {
+        assert_eq!(join_display("a/b", "../c/x.yaml"), "a/c/x.yaml");
+        assert_eq!(join_display("./k", "base/x.yaml"), "./k/base/x.yaml");
+        assert_eq!(join_display("../s", "../../t.yaml"), "../../t.yaml");
+        assert_eq!(join_display("k", "./x.yaml"), "k/x.yaml");
+        assert_eq!(
+            relative(Path::new("/a/b/c/x"), Path::new("/a/d")),
+            "../b/c/x"
+        );
+    }
+
+    #[test]
+    fn offsets_of_lines_and_columns() {
+        let t = "ab\ncde\n";
+        assert_eq!(offset_of(t, 2, 2), 4);
+        assert_eq!(offset_of(t, 1, 1), 0);
+        assert_eq!(offset_of(t, 9, 1), t.len());
+        assert_eq!(rest_of_line(t, 3), Span::new(3, 6));
+    }
+
+    #[test]
+    fn tool_messages_lose_their_prefix() {
+        assert_eq!(
+            tool_message("WARNING: x\nError: template: a/b.yaml:3:4: bad\n"),
+            "template: a/b.yaml:3:4: bad"
+        );
+    }
+}
