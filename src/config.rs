@@ -47,6 +47,42 @@ pub struct Config {
     pub helm_profiles: Vec<(String, Vec<PathBuf>)>,
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
+    /// `gmsa.webhookInstalled`: the windows-gmsa admission webhook runs in the cluster, so
+    /// the `gmsa-*` rules check pods even when no GMSACredentialSpec is among the inputs.
+    pub gmsa_webhook: bool,
+    /// `azurePolicy:`: the parameters of the Azure Policy parity rules.
+    pub azure_policy: AzurePolicy,
+}
+
+/// The parameters the Azure Policy built-ins for Windows pods take (their policy definitions
+/// in Azure/azure-policy, `built-in-policies/policyDefinitions/Kubernetes/Windows*.json`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AzurePolicy {
+    /// `allowedUserNames` of "Kubernetes cluster Windows containers should only run with
+    /// approved user and domain user group"; `DOMAIN\*` allows a domain's users. The policy
+    /// has no default; winlint's is `ContainerUser`, the user Windows containers should run as.
+    pub allowed_user_names: Vec<String>,
+    /// `excludedImages`: exact images, or prefixes when the entry ends with `*`.
+    pub excluded_images: Vec<String>,
+    /// `excludedNamespaces`; the policies' default.
+    pub excluded_namespaces: Vec<String>,
+}
+
+impl Default for AzurePolicy {
+    fn default() -> Self {
+        AzurePolicy {
+            allowed_user_names: vec!["ContainerUser".into()],
+            excluded_images: Vec::new(),
+            excluded_namespaces: [
+                "kube-system",
+                "gatekeeper-system",
+                "azure-arc",
+                "azure-extensions-usage-system",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
 }
 
 /// `exemptions:` entry: findings of `rules` on matching objects are suppressed with `reason`.
@@ -85,6 +121,10 @@ pub(crate) struct RawConfig {
     images: Option<RawImages>,
     #[serde(default)]
     helm: Option<RawHelm>,
+    #[serde(default)]
+    gmsa: Option<RawGmsa>,
+    #[serde(default)]
+    azure_policy: Option<RawAzurePolicy>,
 }
 
 #[derive(Deserialize, Default)]
@@ -92,6 +132,24 @@ pub(crate) struct RawConfig {
 struct RawHelm {
     #[serde(default)]
     values_profiles: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawGmsa {
+    #[serde(default)]
+    webhook_installed: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawAzurePolicy {
+    #[serde(default)]
+    allowed_user_names: Option<Vec<String>>,
+    #[serde(default)]
+    excluded_images: Option<Vec<String>>,
+    #[serde(default)]
+    excluded_namespaces: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -436,6 +494,17 @@ fn parse_at(name: &str, text: &str, base: &Path, check_files: bool) -> Result<Co
     config.exemptions = raw.exemptions;
     config.fail_on = raw.fail_on;
     config.baseline = raw.baseline.map(PathBuf::from);
+    config.gmsa_webhook = raw.gmsa.is_some_and(|g| g.webhook_installed);
+    if let Some(a) = raw.azure_policy {
+        let defaults = AzurePolicy::default();
+        config.azure_policy = AzurePolicy {
+            allowed_user_names: a.allowed_user_names.unwrap_or(defaults.allowed_user_names),
+            excluded_images: a.excluded_images.unwrap_or(defaults.excluded_images),
+            excluded_namespaces: a
+                .excluded_namespaces
+                .unwrap_or(defaults.excluded_namespaces),
+        };
+    }
     if let Some(r) = raw.rules {
         let root = roots.first().map(|d| &d.root);
         let at = |path: &[PathKey<'_>]| {
@@ -921,6 +990,35 @@ mod tests {
         assert_eq!(
             &missing[span.offset()..span.offset() + span.len()],
             "nope.yaml"
+        );
+    }
+
+    #[test]
+    fn gmsa_and_azure_policy_settings() {
+        let c = parse("c.yaml", "").expect("valid");
+        assert!(!c.gmsa_webhook);
+        assert_eq!(c.azure_policy.allowed_user_names, ["ContainerUser"]);
+        assert_eq!(c.azure_policy.excluded_namespaces.len(), 4);
+        let c = parse(
+            "c.yaml",
+            "gmsa: {webhookInstalled: true}\nazurePolicy: {allowedUserNames: [\"CONTOSO\\\\*\"], excludedImages: [\"mcr.microsoft.com/oss/*\"]}\n",
+        )
+        .expect("valid");
+        assert!(c.gmsa_webhook);
+        assert_eq!(c.azure_policy.allowed_user_names, ["CONTOSO\\*"]);
+        assert_eq!(c.azure_policy.excluded_images, ["mcr.microsoft.com/oss/*"]);
+        assert_eq!(c.azure_policy.excluded_namespaces.len(), 4, "default kept");
+        let text = "gmsa:\n  webhookinstalled: true\n";
+        let Err(Error::Config { message, span, .. }) = parse("c.yaml", text) else {
+            panic!("expected a config error")
+        };
+        assert!(
+            message.contains("unknown field `webhookinstalled`"),
+            "{message}"
+        );
+        assert_eq!(
+            &text[span.offset()..span.offset() + span.len()],
+            "webhookinstalled"
         );
     }
 

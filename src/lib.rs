@@ -6,7 +6,9 @@
 // Tool errors carry their config source for miette; they are built once per run at most.
 #![allow(clippy::result_large_err)]
 
+pub mod apierror;
 pub mod app;
+pub mod azure_policy;
 pub mod baseline;
 pub mod cli;
 pub mod cluster;
@@ -16,6 +18,7 @@ pub mod decode;
 pub mod error;
 pub mod finding;
 pub mod fuzzing;
+pub mod gmsa;
 pub mod images;
 pub mod intent;
 pub mod inventory;
@@ -28,7 +31,9 @@ pub mod profile;
 pub mod render;
 pub mod rules;
 pub mod scheduling;
+pub mod security;
 pub mod settings;
 pub mod suppress;
 pub mod walk;
+pub mod windows_fields;
 pub mod yaml;

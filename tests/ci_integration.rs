@@ -512,7 +512,11 @@ fn config_schema_matches_the_config_parser() {
         );
     }
     // Example configs used in tests validate against the schema.
-    let examples = [root().join("fixtures/config/tainted-linux.winlint.yaml")];
+    let examples = [
+        root().join("fixtures/config/tainted-linux.winlint.yaml"),
+        root().join("fixtures/config/gmsa-webhook.winlint.yaml"),
+        root().join("fixtures/config/azure-policy.winlint.yaml"),
+    ];
     for ex in examples {
         let out = Command::new(python())
             .arg("-c")

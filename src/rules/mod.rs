@@ -2,14 +2,35 @@
 //! the Rust side owns identity (name, category, default severity), the Markdown owns
 //! the prose and the examples, which tests run.
 
+mod azure_windows_allowed_usernames;
+mod azure_windows_container_admin;
+mod azure_windows_hostprocess;
+mod azure_windows_resources;
 mod duplicate_key;
+mod gmsa_credspec_not_found;
+mod gmsa_initcontainer_not_inlined;
+mod gmsa_inline_mismatch;
+mod gmsa_spec_without_name;
+mod hostprocess_inconsistent;
+mod hostprocess_pod_security;
+mod hostprocess_run_as_non_root;
+mod hostprocess_user;
 mod input_too_large;
 mod internal_error;
 mod invalid_resource;
 mod invalid_yaml;
 mod io_error;
+mod linux_pod_windows_options;
+mod os_name_invalid;
+mod run_as_non_root_container_administrator;
 mod unknown_field;
 mod unused_suppression;
+mod windows_forbidden_container_field;
+mod windows_forbidden_pod_field;
+mod windows_linux_only_field_ignored;
+mod windows_options_format;
+mod windows_options_on_linux_target;
+mod windows_unsupported_pod_feature;
 mod windows_workload_may_land_on_linux;
 // Issue 9: Helm charts and kustomizations.
 mod helm_dependency_missing;
@@ -143,6 +164,27 @@ pub static RULES: &[&dyn Rule] = &[
     &helm_render_failed::HelmRenderFailed,
     &kustomize_not_found::KustomizeNotFound,
     &kustomize_build_failed::KustomizeBuildFailed,
+    &os_name_invalid::OsNameInvalid,
+    &windows_forbidden_pod_field::WindowsForbiddenPodField,
+    &windows_forbidden_container_field::WindowsForbiddenContainerField,
+    &linux_pod_windows_options::LinuxPodWindowsOptions,
+    &windows_options_format::WindowsOptionsFormat,
+    &hostprocess_inconsistent::HostprocessInconsistent,
+    &run_as_non_root_container_administrator::RunAsNonRootContainerAdministrator,
+    &gmsa_spec_without_name::GmsaSpecWithoutName,
+    &gmsa_credspec_not_found::GmsaCredspecNotFound,
+    &gmsa_inline_mismatch::GmsaInlineMismatch,
+    &gmsa_initcontainer_not_inlined::GmsaInitcontainerNotInlined,
+    &hostprocess_user::HostprocessUser,
+    &hostprocess_run_as_non_root::HostprocessRunAsNonRoot,
+    &hostprocess_pod_security::HostprocessPodSecurity,
+    &windows_linux_only_field_ignored::WindowsLinuxOnlyFieldIgnored,
+    &windows_unsupported_pod_feature::WindowsUnsupportedPodFeature,
+    &windows_options_on_linux_target::WindowsOptionsOnLinuxTarget,
+    &azure_windows_resources::AzureWindowsResources,
+    &azure_windows_container_admin::AzureWindowsContainerAdmin,
+    &azure_windows_allowed_usernames::AzureWindowsAllowedUsernames,
+    &azure_windows_hostprocess::AzureWindowsHostprocess,
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn Rule> {

@@ -1,0 +1,111 @@
+//! `gmsa-credspec-not-found`: a `gmsaCredentialSpecName` that names no GMSACredentialSpec
+//! among the inputs, or one without `credspec`; the windows-gmsa webhook rejects every pod
+//! (`retrieveCredSpecContents`: 404 "does not exist", or "does not have a credspec key").
+
+use serde_json::Value;
+
+use super::{Category, Context, Rule};
+use crate::finding::{Finding, Label, Severity};
+use crate::gmsa;
+use crate::model::Workload;
+use crate::yaml::Span;
+
+const NAME: &str = "gmsa-credspec-not-found";
+
+pub fn gmsa_credspec_not_found_diagnostic(
+    w: &Workload<'_>,
+    name: &str,
+    known: &[&str],
+    at: Span,
+    why: &str,
+) -> Finding {
+    let lower = name.to_ascii_lowercase();
+    let close = known
+        .iter()
+        .map(|k| (crate::settings::edit_distance(&lower, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min();
+    let mut help = match close {
+        Some((_, k)) => format!("did you mean `{k}`? "),
+        None => String::new(),
+    };
+    help.push_str(&format!(
+        "name a GMSACredentialSpec object ({}) or add one named `{name}` to the inputs ({why})",
+        known
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    Finding::new(
+        NAME,
+        Severity::Error,
+        format!("cred spec {name} does not exist"),
+        Label::new(at, "no GMSACredentialSpec with this name among the inputs"),
+    )
+    .with_help(help)
+    .with_resource(w.id)
+}
+
+pub fn gmsa_credspec_without_contents_diagnostic(
+    w: &Workload<'_>,
+    name: &str,
+    at: Span,
+    why: &str,
+) -> Finding {
+    Finding::new(
+        NAME,
+        Severity::Error,
+        format!("cred spec {name} does not have a credspec key"),
+        Label::new(at, "this GMSACredentialSpec has no `credspec`"),
+    )
+    .with_help(format!(
+        "add the credential spec JSON (from `New-CredentialSpec`) under `credspec:` in GMSACredentialSpec `{name}` ({why})"
+    ))
+    .with_resource(w.id)
+}
+
+pub struct GmsaCredspecNotFound;
+
+impl Rule for GmsaCredspecNotFound {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn category(&self) -> Category {
+        Category::Correctness
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("../../rules/gmsa-credspec-not-found.md")
+    }
+
+    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(why) = gmsa::gate(w, cx) else { return };
+        // Without any GMSACredentialSpec among the inputs, they all live elsewhere.
+        if cx.inventory.gmsa_specs.is_empty() {
+            return;
+        }
+        for o in gmsa::webhook_options(w) {
+            let Some(name) = o.opts.gmsa_credential_spec_name.as_deref() else {
+                continue;
+            };
+            let at = o.value_span("gmsaCredentialSpecName", w.spec_key);
+            match cx.inventory.gmsa_specs.get(name) {
+                None => {
+                    let known: Vec<&str> =
+                        cx.inventory.gmsa_specs.keys().map(String::as_str).collect();
+                    out.push(gmsa_credspec_not_found_diagnostic(w, name, &known, at, why));
+                }
+                Some(def)
+                    if def.credspec.is_none()
+                        || matches!(&def.credspec, Some(Value::String(s)) if s.is_empty()) =>
+                {
+                    out.push(gmsa_credspec_without_contents_diagnostic(w, name, at, why));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}

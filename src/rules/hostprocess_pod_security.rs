@@ -1,0 +1,141 @@
+//! `hostprocess-pod-security`: a HostProcess pod in a namespace whose Pod Security admission
+//! level forbids it. The baseline and restricted profiles reject `hostProcess: true`
+//! (pod-security-admission `check_windowsHostProcess.go`) and `hostNetwork: true`
+//! (`check_hostNamespaces.go`), which HostProcess pods need.
+
+use super::{Category, Context, Rule};
+use crate::finding::{Finding, Label, Severity};
+use crate::inventory::{NamespaceDef, Origin};
+use crate::model::Workload;
+use crate::security;
+use crate::yaml::Span;
+
+const NAME: &str = "hostprocess-pod-security";
+const ENFORCE: &str = "pod-security.kubernetes.io/enforce";
+const ENFORCE_VERSION: &str = "pod-security.kubernetes.io/enforce-version";
+
+pub fn hostprocess_pod_security_diagnostic(
+    w: &Workload<'_>,
+    ns: &NamespaceDef,
+    level: &str,
+    violations: &str,
+    at: Span,
+) -> Finding {
+    let defined = match &ns.origin {
+        Origin::File { path, .. } => format!(" (Namespace defined in {path})"),
+        Origin::Config => String::new(),
+    };
+    Finding::new(
+        NAME,
+        Severity::Error,
+        format!(
+            "pods in namespace {:?} are rejected: violates PodSecurity \"{level}:{}\": {violations}",
+            ns.name,
+            ns.labels
+                .get(ENFORCE_VERSION)
+                .map_or("latest", String::as_str)
+        ),
+        Label::new(at, format!("every pod is rejected in namespace {:?}", ns.name)),
+    )
+    .with_help(format!(
+        "deploy HostProcess pods to a namespace labelled `{ENFORCE}: privileged`{defined}"
+    ))
+    .with_resource(w.id)
+}
+
+pub fn hostprocess_pod_security_unknown_diagnostic(
+    w: &Workload<'_>,
+    namespace: Option<&str>,
+    at: Span,
+) -> Finding {
+    let which = match namespace {
+        Some(n) => format!("namespace {n:?} (not among the inputs)"),
+        None => "the namespace it is applied to".to_owned(),
+    };
+    Finding::new(
+        NAME,
+        Severity::Info,
+        format!("HostProcess pods are rejected unless {which} allows privileged pods"),
+        Label::new(
+            at,
+            "Pod Security baseline and restricted reject hostProcess and hostNetwork",
+        ),
+    )
+    .with_help(format!(
+        "make sure the namespace is labelled `{ENFORCE}: privileged` (or has no stricter level); lint its Namespace object along with this file to check"
+    ))
+    .with_resource(w.id)
+}
+
+/// PSA's forbidden reasons and details: `host namespaces (hostNetwork=true), hostProcess (pod
+/// and containers "a", "b" must not set securityContext.windowsOptions.hostProcess=true)`.
+fn violations(w: &Workload<'_>) -> String {
+    let pod = security::pod_windows_options(w).and_then(|o| o.host_process) == Some(true);
+    let names: Vec<String> = w
+        .containers()
+        .iter()
+        .filter(|c| {
+            security::container_windows_options(c).and_then(|o| o.host_process) == Some(true)
+        })
+        .map(|c| format!("{:?}", c.name))
+        .collect();
+    let mut parts = Vec::new();
+    if pod {
+        parts.push("pod".to_owned());
+    }
+    match names.len() {
+        0 => {}
+        1 => parts.push(format!("container {}", names[0])),
+        _ => parts.push(format!("containers {}", names.join(", "))),
+    }
+    let host_process = format!(
+        "hostProcess ({} must not set securityContext.windowsOptions.hostProcess=true)",
+        parts.join(" and ")
+    );
+    if w.spec.host_network == Some(true) {
+        format!("host namespaces (hostNetwork=true), {host_process}")
+    } else {
+        host_process
+    }
+}
+
+pub struct HostprocessPodSecurity;
+
+impl Rule for HostprocessPodSecurity {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn category(&self) -> Category {
+        Category::Correctness
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("../../rules/hostprocess-pod-security.md")
+    }
+
+    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some((_, hp)) = security::host_process_containers(w).into_iter().next() else {
+            return;
+        };
+        let namespace = w.id.namespace.as_deref();
+        match namespace.and_then(|n| cx.inventory.namespaces.get(n)) {
+            Some(ns) => {
+                let level = ns.labels.get(ENFORCE).map(String::as_str);
+                if let Some(level @ ("baseline" | "restricted")) = level {
+                    out.push(hostprocess_pod_security_diagnostic(
+                        w,
+                        ns,
+                        level,
+                        &violations(w),
+                        hp.key,
+                    ));
+                }
+            }
+            None => out.push(hostprocess_pod_security_unknown_diagnostic(
+                w, namespace, hp.key,
+            )),
+        }
+    }
+}

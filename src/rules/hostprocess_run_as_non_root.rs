@@ -1,0 +1,57 @@
+//! `hostprocess-run-as-non-root`: `runAsNonRoot: true` in effect for a HostProcess container,
+//! which the HostProcess docs forbid ("the runAsNonRoot field cannot be set to true").
+
+use std::collections::BTreeMap;
+
+use super::{Category, Context, Rule};
+use crate::finding::{Finding, Label, Severity};
+use crate::model::Workload;
+use crate::security;
+use crate::yaml::Span;
+
+const NAME: &str = "hostprocess-run-as-non-root";
+
+pub fn hostprocess_run_as_non_root_diagnostic(
+    w: &Workload<'_>,
+    containers: &[String],
+    at: Span,
+) -> Finding {
+    let who = security::describe_many(containers);
+    Finding::new(
+        NAME,
+        Severity::Warning,
+        format!("HostProcess {who} cannot run with runAsNonRoot: true"),
+        Label::new(at, "HostProcess containers run as a host account"),
+    )
+    .with_help("remove `runAsNonRoot: true` (or set it to `false`) for HostProcess containers; choose the account with `windowsOptions.runAsUserName`, `NT AUTHORITY\\Local service` being the least privileged")
+    .with_resource(w.id)
+}
+
+pub struct HostprocessRunAsNonRoot;
+
+impl Rule for HostprocessRunAsNonRoot {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn category(&self) -> Category {
+        Category::Suspicious
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Warning
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("../../rules/hostprocess-run-as-non-root.md")
+    }
+
+    fn check_workload(&self, w: &Workload<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let mut by_span: BTreeMap<Span, Vec<String>> = BTreeMap::new();
+        for (c, _) in security::host_process_containers(w) {
+            if let Some(r) = security::run_as_non_root(w, &c).filter(|r| r.value) {
+                by_span.entry(r.span).or_default().push(c.name.to_owned());
+            }
+        }
+        for (at, names) in by_span {
+            out.push(hostprocess_run_as_non_root_diagnostic(w, &names, at));
+        }
+    }
+}

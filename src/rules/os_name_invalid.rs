@@ -1,0 +1,69 @@
+//! `os-name-invalid`: `spec.os` with an empty name, or a name other than `linux` or
+//! `windows` (`validateOS`): the API server rejects the object.
+
+use super::{Category, Context, Rule};
+use crate::apierror;
+use crate::finding::{Finding, Label, Severity};
+use crate::model::Workload;
+use crate::yaml::Span;
+
+const NAME: &str = "os-name-invalid";
+const VALID: [&str; 2] = ["linux", "windows"];
+
+pub fn os_name_invalid_diagnostic(w: &Workload<'_>, value: &str, at: Span) -> Finding {
+    if value.is_empty() {
+        return Finding::new(
+            NAME,
+            Severity::Error,
+            apierror::required(&w.path("os.name"), "cannot be empty"),
+            Label::new(at, "an empty OS name"),
+        )
+        .with_help("write `name: windows` or `name: linux`, or remove `os`")
+        .with_resource(w.id);
+    }
+    // The API server reports the whole `os`, not `os.name`.
+    let help = match VALID.iter().find(|v| v.eq_ignore_ascii_case(value.trim())) {
+        Some(v) => format!("write `name: {v}`: the value is case-sensitive"),
+        None if value.to_ascii_lowercase().contains("win") => {
+            "write `name: windows`: the Windows version is chosen with the `node.kubernetes.io/windows-build` node label, not here".into()
+        }
+        None => "write `name: linux` or `name: windows`".into(),
+    };
+    Finding::new(
+        NAME,
+        Severity::Error,
+        apierror::not_supported(&w.path("os"), value, &VALID),
+        Label::new(at, "not `linux` or `windows`"),
+    )
+    .with_help(help)
+    .with_resource(w.id)
+}
+
+pub struct OsNameInvalid;
+
+impl Rule for OsNameInvalid {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn category(&self) -> Category {
+        Category::Correctness
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("../../rules/os-name-invalid.md")
+    }
+
+    fn check_workload(&self, w: &Workload<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(os) = &w.spec.os else { return };
+        if VALID.contains(&os.name.as_str()) {
+            return;
+        }
+        let at = w
+            .field(&["os", "name"])
+            .or_else(|| w.field(&["os"]))
+            .map_or(w.spec_key, |n| n.span);
+        out.push(os_name_invalid_diagnostic(w, &os.name, at));
+    }
+}

@@ -1,0 +1,84 @@
+//! `windows-linux-only-field-ignored`: a field of spec §B.1/§B.2 on a Windows pod that does
+//! not set `spec.os.name`. The API server accepts it, and the Windows kubelet passes none of
+//! it to the runtime (its Windows container config carries only resources, the user name,
+//! the GMSA credential spec and HostProcess), so the setting silently does nothing.
+
+use super::{Category, Context, Rule};
+use crate::finding::{Finding, Label, Severity};
+use crate::intent::{os_target, Evidence, OsTarget};
+use crate::model::Workload;
+use crate::windows_fields::{Field, CONTAINER_FIELDS, POD_FIELDS};
+use crate::yaml::Span;
+
+const NAME: &str = "windows-linux-only-field-ignored";
+
+pub fn windows_linux_only_field_ignored_diagnostic(
+    w: &Workload<'_>,
+    rel: &str,
+    field: &Field,
+    at: Span,
+    evidence: &Evidence,
+) -> Finding {
+    Finding::new(
+        NAME,
+        Severity::Warning,
+        format!("{} is ignored on Windows", w.path(rel)),
+        Label::new(at, field.why),
+    )
+    .with_secondary(Label::new(evidence.span, evidence.text.clone()))
+    .with_help(format!(
+        "remove `{}`; and declare the pod's OS with `os: {{name: windows}}` in `{}`, so that the API server rejects Linux-only fields instead of ignoring them",
+        field.dotted(),
+        w.spec_path
+    ))
+    .with_resource(w.id)
+}
+
+pub struct WindowsLinuxOnlyFieldIgnored;
+
+impl Rule for WindowsLinuxOnlyFieldIgnored {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn category(&self) -> Category {
+        Category::Suspicious
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Warning
+    }
+    fn doc(&self) -> &'static str {
+        include_str!("../../rules/windows-linux-only-field-ignored.md")
+    }
+
+    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if w.spec.os.is_some() {
+            return;
+        }
+        let mut found: Vec<(String, &Field, Span)> = Vec::new();
+        for field in POD_FIELDS {
+            if let Some(e) = field.find(w.spec_node) {
+                found.push((field.dotted(), field, e.key.span));
+            }
+        }
+        for c in w.containers() {
+            let Some(node) = c.node else { continue };
+            for field in CONTAINER_FIELDS {
+                if let Some(e) = field.find(node) {
+                    let rel = format!("{}.{}", c.rel_path(), field.dotted());
+                    found.push((rel, field, e.key.span));
+                }
+            }
+        }
+        if found.is_empty() {
+            return;
+        }
+        let OsTarget::Windows(evidence) = os_target(w, cx) else {
+            return;
+        };
+        for (rel, field, at) in found {
+            out.push(windows_linux_only_field_ignored_diagnostic(
+                w, &rel, field, at, &evidence,
+            ));
+        }
+    }
+}
