@@ -709,7 +709,7 @@ fn parse_at(name: &str, text: &str, base: &Path, check_files: bool) -> Result<Co
             .collect();
         // The most specific (longest) pattern wins: `myreg.io/win/*` beats `myreg.io/*`.
         user.sort_by_key(|p| std::cmp::Reverse(p.pattern.len()));
-        config.images = Classifier { user };
+        config.images = Classifier::with_patterns(user);
     }
     Ok(config)
 }

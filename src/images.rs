@@ -199,7 +199,30 @@ pub struct RepoPattern {
 #[derive(Clone, Debug, Default)]
 pub struct Classifier {
     pub user: Vec<RepoPattern>,
+    /// Answers per image string: many rules ask about the same images of the same pod.
+    memo: Memo,
 }
+
+/// What the rules ask of an image, computed once.
+#[derive(Clone, Copy, Debug)]
+struct Facts {
+    os: ImageOs,
+    build: Option<u32>,
+    dotnet: bool,
+}
+
+/// A bounded, thread-safe memo; cloning a classifier starts it empty.
+#[derive(Debug, Default)]
+struct Memo(std::sync::RwLock<std::collections::HashMap<String, Facts>>);
+
+impl Clone for Memo {
+    fn clone(&self) -> Memo {
+        Memo::default()
+    }
+}
+
+/// Distinct images remembered at most (hostile input cannot grow the memo without bound).
+const MEMO_LIMIT: usize = 10_000;
 
 /// Why an image got its OS; [`explain`] renders it.
 enum Reason {
@@ -213,7 +236,46 @@ enum Reason {
 
 impl Classifier {
     /// OS of an image reference; the decision order is documented on `decide` below.
+    /// Builds a classifier with the user's patterns (checked before the built-in tables).
+    pub fn with_patterns(user: Vec<RepoPattern>) -> Classifier {
+        Classifier {
+            user,
+            memo: Memo::default(),
+        }
+    }
+
+    fn facts(&self, image: &str) -> Facts {
+        if let Some(f) = self.memo.0.read().ok().and_then(|m| m.get(image).copied()) {
+            return f;
+        }
+        let f = Facts {
+            os: self.classify_uncached(image),
+            build: self.windows_build_uncached(image),
+            dotnet: self.is_dotnet_uncached(image),
+        };
+        if let Ok(mut m) = self.memo.0.write() {
+            if m.len() < MEMO_LIMIT {
+                m.insert(image.to_owned(), f);
+            }
+        }
+        f
+    }
+
     pub fn classify(&self, image: &str) -> ImageOs {
+        self.facts(image).os
+    }
+
+    /// Windows build number the image's tag pins (Table B.5), or None when unknown.
+    pub fn windows_build(&self, image: &str) -> Option<u32> {
+        self.facts(image).build
+    }
+
+    /// True for the .NET >= 8 multi-platform tags of rule 27.
+    pub fn is_dotnet_linux_only_multiplatform(&self, image: &str) -> bool {
+        self.facts(image).dotnet
+    }
+
+    fn classify_uncached(&self, image: &str) -> ImageOs {
         self.decide(&ImageRef::parse(image))
             .map_or(ImageOs::Unknown, |(os, _)| os)
     }
@@ -221,7 +283,7 @@ impl Classifier {
     /// Windows build number the image's tag pins (Table B.5), or None when unknown.
     /// Only for images classified Windows: a Linux image tagged `1809` is not a Windows build.
     /// Several different builds in one tag give None.
-    pub fn windows_build(&self, image: &str) -> Option<u32> {
+    fn windows_build_uncached(&self, image: &str) -> Option<u32> {
         let r = ImageRef::parse(image);
         if !matches!(self.decide(&r), Some((ImageOs::Windows, _))) {
             return None;
@@ -234,7 +296,7 @@ impl Classifier {
 
     /// True for the .NET >= 8 multi-platform tags of rule 27. Goes through [`Self::classify`]'s
     /// decision, so a user pattern for the repository turns it off.
-    pub fn is_dotnet_linux_only_multiplatform(&self, image: &str) -> bool {
+    fn is_dotnet_uncached(&self, image: &str) -> bool {
         matches!(
             self.decide(&ImageRef::parse(image)),
             Some((_, Reason::DotnetMultiPlatform))
@@ -644,14 +706,12 @@ nginx:                    | docker.io      | library/nginx   | -    | -
             pattern: p.into(),
             os,
         };
-        let c = Classifier {
-            user: vec![
-                pat("Example.com/linux-only/*", Linux),
-                pat("registry.k8s.io/pause", Windows),
-                pat("mcr.microsoft.com/dotnet/aspnet", Unknown),
-                pat("*/calico/windows", Windows),
-            ],
-        };
+        let c = Classifier::with_patterns(vec![
+            pat("Example.com/linux-only/*", Linux),
+            pat("registry.k8s.io/pause", Windows),
+            pat("mcr.microsoft.com/dotnet/aspnet", Unknown),
+            pat("*/calico/windows", Windows),
+        ]);
         assert_eq!(
             c.classify("example.com/linux-only/a/b:1.0-nanoserver"),
             Linux

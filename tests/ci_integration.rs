@@ -610,7 +610,8 @@ fn pre_commit_runs_the_hook() {
     assert!(out.contains("windows-workload-may-land-on-linux"), "{out}");
     std::fs::write(
         d.join("deploy.yaml"),
-        std::fs::read_to_string(root().join("fixtures/examples/win-webserver.yaml")).expect("good"),
+        std::fs::read_to_string(root().join("fixtures/examples/win-webserver-complete.yaml"))
+            .expect("good"),
     )
     .expect("write");
     assert!(git(&["add", "."]).status.success());

@@ -284,7 +284,7 @@ fn json_contract() {
         }
     }
     let s = &v["summary"];
-    assert_eq!(s["files"], 9);
+    assert_eq!(s["files"], 10);
     assert_eq!(s["skipped"], 1);
     assert_eq!(
         s["errors"].as_u64().expect("errors")
