@@ -247,24 +247,15 @@ fn closest(key: &str, fields: &'static [&'static str]) -> Option<&'static str> {
     let limit = (key.len() / 4).clamp(1, 3);
     fields
         .iter()
-        .map(|f| (levenshtein(&lower, &f.to_ascii_lowercase()), *f))
+        .map(|f| {
+            (
+                crate::settings::edit_distance(&lower, &f.to_ascii_lowercase()),
+                *f,
+            )
+        })
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, f)| f)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// The probe ends as soon as it has its answer; this error carries nothing.
