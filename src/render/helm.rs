@@ -11,8 +11,8 @@ use super::archive::Archive;
 use super::attribution::{Aligned, Defines, Template};
 use super::process::{self, RunError};
 use super::{
-    head_report, join_display, lint_render, moved, offset_of, rest_of_line, scratch, tool_message,
-    Profile, RenderOptions, RenderedFrom, Sink,
+    head_report, join_display, lint_render, moved, offset_of, rest_of_line, scratch, shown_paths,
+    tool_message, Profile, RenderOptions, RenderedFrom, Sink,
 };
 use crate::finding::{Finding, SourceText};
 use crate::lint::{Counts, FileReport};
@@ -288,8 +288,12 @@ pub fn lint_chart(
             let message = tool_message(&out.stderr);
             let message = message
                 .trim_end_matches("Use --debug flag to render out invalid YAML")
-                .trim_end()
-                .to_owned();
+                .trim_end();
+            let message = if path.is_dir() {
+                shown_paths(message, &abs, display)
+            } else {
+                message.to_owned()
+            };
             if let Some(missing) = missing_dependencies(&message) {
                 let (path, text, span) = dependency_list(&fs, &meta, &chart_yaml);
                 let f = helm_dependency_missing_diagnostic(display, &missing, span);

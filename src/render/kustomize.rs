@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use super::process::{self, RunError};
 use super::{
-    head_report, join_display, lint_render, moved, normalize, relative, scratch, tool_message,
-    which, RenderedFrom, Sink,
+    head_report, join_display, lint_render, moved, normalize, relative, scratch, shown_paths,
+    tool_message, which, RenderedFrom, Sink,
 };
 use crate::finding::{Finding, SourceText};
 use crate::lint::{lint_bytes, Counts, FileReport};
@@ -110,7 +110,8 @@ pub fn lint_kustomization(display: &str, dir: &Path, cx: &Context<'_>) -> Vec<Fi
     let out = match process::run(&program, &args, &wrapper, &envs) {
         Ok(o) if o.success => o,
         Ok(o) => {
-            failed(&mut head, &unwrapped(&tool_message(&o.stderr), &target));
+            let message = unwrapped(&tool_message(&o.stderr), &target);
+            failed(&mut head, &shown_paths(&message, &target, display));
             return with_fallback(head, resources, cx);
         }
         Err(RunError::NotFound(_)) => {

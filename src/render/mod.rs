@@ -287,6 +287,41 @@ fn tool_message(stderr: &str) -> String {
     }
 }
 
+/// `message` with every absolute path near `base` (sharing its first folder) rewritten
+/// relative to `shown`, the way the user typed `base`: tool errors then name files as the rest
+/// of the output does, and read the same on every machine.
+fn shown_paths(message: &str, base: &Path, shown: &str) -> String {
+    let is_start = |prev: Option<char>| {
+        prev.is_none_or(|c| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '(' | '='))
+    };
+    let is_end =
+        |c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | ')' | ',' | ':' | ';');
+    let first = |p: &Path| {
+        p.components()
+            .find(|c| matches!(c, Component::Normal(_)))
+            .map(|c| c.as_os_str().to_owned())
+    };
+    let mut out = String::with_capacity(message.len());
+    let mut prev = None;
+    let mut rest = message;
+    while let Some(c) = rest.chars().next() {
+        if c == '/' && is_start(prev) {
+            let end = rest.find(is_end).unwrap_or(rest.len());
+            let token = Path::new(&rest[..end]);
+            if first(token).is_some() && first(token) == first(base) {
+                out.push_str(&join_display(shown, &relative(&normalize(token), base)));
+                prev = rest[..end].chars().last();
+                rest = &rest[end..];
+                continue;
+            }
+        }
+        out.push(c);
+        prev = Some(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 /// The byte offset of a 1-based line and column in `text` (clamped).
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut start = 0;
@@ -320,6 +355,21 @@ fn rest_of_line(text: &str, offset: usize) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tool_paths_are_shown_as_typed() {
+        let base = Path::new("/check/work/shared/corpus/x/flavors/windows");
+        let shown = "../shared/corpus/x/flavors/windows";
+        let msg = "open /check/work/shared/corpus/x/flavors/default: no such file; lstat '/check/work/shared/corpus/x/flavors/windows/p.yaml' failed";
+        assert_eq!(
+            shown_paths(msg, base, shown),
+            "open ../shared/corpus/x/flavors/default: no such file; lstat '../shared/corpus/x/flavors/windows/p.yaml' failed"
+        );
+        // Paths elsewhere (a temporary folder) and URL paths stay as they are.
+        let other = "wrote /tmp/winlint-render-1/k.yaml via https://example.org/a/b";
+        assert_eq!(shown_paths(other, base, shown), other);
+        assert_eq!(shown_paths("", base, shown), "");
+    }
 
     #[test]
     fn display_paths_are_joined_lexically() {
