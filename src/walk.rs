@@ -6,7 +6,8 @@
 //! are not YAML; subcharts belong to their parent chart). The files a kustomization names
 //! (resources, patches, generator inputs) are not linted on their own either: resources are
 //! linted through the build, and patches are partial objects; every other file in a
-//! kustomization's folder is, as before. Each kustomization found is its own input.
+//! kustomization's folder is, as before. Each kustomization found is its own input. A file
+//! named on the command line inside a chart folder stands for its chart.
 
 use std::path::{Path, PathBuf};
 
@@ -143,6 +144,30 @@ impl Found {
     }
 }
 
+/// The chart a file named on the command line belongs to, as the user would type it: the
+/// nearest folder above it with a `Chart.yaml`, or, for a subchart under `charts/`, its
+/// outermost parent chart. Pre-commit names the changed files, and a template is not YAML
+/// until it is rendered, so the chart is linted as when its folder is walked.
+fn enclosing_chart(arg: &str) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let file = lexical(&cwd.join(arg));
+    let mut chart = file
+        .ancestors()
+        .skip(1)
+        .find(|d| d.join("Chart.yaml").is_file())?;
+    while let Some(parent) = chart
+        .parent()
+        .filter(|p| p.file_name().is_some_and(|n| n == "charts"))
+        .and_then(Path::parent)
+        .filter(|p| p.join("Chart.yaml").is_file())
+    {
+        chart = parent;
+    }
+    let depth = file.strip_prefix(chart).ok()?.components().count();
+    let up = vec![".."; depth].join("/");
+    Some(crate::render::join_display(&shown(Path::new(arg)), &up))
+}
+
 /// Resolves `.` and `..` without touching the filesystem (a leading `..` stays).
 fn lexical(p: &Path) -> PathBuf {
     use std::path::Component;
@@ -183,6 +208,13 @@ pub fn discover(
                 out.push(Input::Chart {
                     display: shown(path),
                     path: path.to_path_buf(),
+                });
+                continue;
+            }
+            if let Some(display) = enclosing_chart(arg) {
+                out.push(Input::Chart {
+                    path: PathBuf::from(&display),
+                    display,
                 });
                 continue;
             }

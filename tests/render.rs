@@ -112,6 +112,51 @@ fn windows_values_profile_reports_at_the_template_line() {
     );
 }
 
+/// Pre-commit names changed files: a template named on its own renders its chart (once, however
+/// many of its files are named), with the paths as typed, never read as plain YAML.
+#[test]
+fn a_template_named_on_its_own_renders_its_chart() {
+    require_tools();
+    let args = [
+        "--format",
+        "concise",
+        "--config",
+        WIN_APP_CONFIG,
+        "fixtures/charts/win-app/templates/daemonset-windows.yaml",
+        "fixtures/charts/win-app/templates/daemonset.yaml",
+        "fixtures/charts/win-app/values.yaml",
+    ];
+    let named = winlint(&args, None);
+    let whole = winlint(
+        &["--format", "concise", "--config", WIN_APP_CONFIG, WIN_APP],
+        None,
+    );
+    assert_eq!(named.code, 1, "{}", named.stdout);
+    assert!(!named.stdout.contains("invalid-yaml"), "{}", named.stdout);
+    assert_eq!(named.stdout, whole.stdout);
+    // From inside the templates folder the chart is `..`; paths stay relative to where winlint
+    // runs.
+    let inside = winlint_in(
+        &root().join("fixtures/charts/win-app/templates"),
+        &[
+            "--format",
+            "concise",
+            "--config",
+            "../../win-app.winlint.yaml",
+            "daemonset-windows.yaml",
+        ],
+        None,
+    );
+    assert_eq!(inside.code, 1, "{}{}", inside.stdout, inside.stderr);
+    assert!(
+        inside.stdout.lines().any(|l| l.starts_with(
+            "../templates/daemonset-windows.yaml:18:5: error[windows-workload-may-land-on-linux]"
+        )),
+        "{}",
+        inside.stdout
+    );
+}
+
 #[test]
 fn fields_from_an_include_point_into_the_named_template() {
     require_tools();

@@ -186,7 +186,7 @@ fn moved(
 
 /// Joins a displayed folder and a relative path, resolving `.` and `..` lexically (the way
 /// the user would read it), with `/` separators.
-fn join_display(base: &str, rel: &str) -> String {
+pub(crate) fn join_display(base: &str, rel: &str) -> String {
     let joined = if base.is_empty() {
         rel.to_owned()
     } else {
