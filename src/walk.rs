@@ -7,7 +7,9 @@
 //! (resources, patches, generator inputs) are not linted on their own either: resources are
 //! linted through the build, and patches are partial objects; every other file in a
 //! kustomization's folder is, as before. Each kustomization found is its own input. A file
-//! named on the command line inside a chart folder stands for its chart.
+//! named on the command line inside a chart folder stands for its chart; one that a
+//! kustomization above it lists (or the kustomization file itself) stands for that
+//! kustomization.
 
 use std::path::{Path, PathBuf};
 
@@ -163,9 +165,36 @@ fn enclosing_chart(arg: &str) -> Option<String> {
     {
         chart = parent;
     }
-    let depth = file.strip_prefix(chart).ok()?.components().count();
+    Some(folder_as_typed(arg, &file, chart))
+}
+
+/// The kustomization a file named on the command line belongs to: its own folder for a
+/// kustomization file, else the nearest folder above it whose kustomization lists it (a
+/// resource or a patch, which is a partial object and means nothing on its own).
+fn enclosing_kustomization(arg: &str) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let file = lexical(&cwd.join(arg));
+    let name = file.file_name()?.to_str()?;
+    let dir = if KUSTOMIZATION_FILES.contains(&name) {
+        file.parent()?
+    } else {
+        file.ancestors().skip(1).find(|d| {
+            KUSTOMIZATION_FILES.iter().any(|k| d.join(k).is_file())
+                && crate::render::referenced_files(d)
+                    .iter()
+                    .any(|p| lexical(p) == file)
+        })?
+    };
+    Some(folder_as_typed(arg, &file, dir))
+}
+
+/// `folder`, an ancestor of `file` (typed as `arg`), written the way `arg` was typed.
+fn folder_as_typed(arg: &str, file: &Path, folder: &Path) -> String {
+    let depth = file
+        .strip_prefix(folder)
+        .map_or(0, |rel| rel.components().count());
     let up = vec![".."; depth].join("/");
-    Some(crate::render::join_display(&shown(Path::new(arg)), &up))
+    crate::render::join_display(&shown(Path::new(arg)), &up)
 }
 
 /// Resolves `.` and `..` without touching the filesystem (a leading `..` stays).
@@ -213,6 +242,13 @@ pub fn discover(
             }
             if let Some(display) = enclosing_chart(arg) {
                 out.push(Input::Chart {
+                    path: PathBuf::from(&display),
+                    display,
+                });
+                continue;
+            }
+            if let Some(display) = enclosing_kustomization(arg) {
+                out.push(Input::Kustomization {
                     path: PathBuf::from(&display),
                     display,
                 });

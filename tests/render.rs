@@ -157,6 +157,49 @@ fn a_template_named_on_its_own_renders_its_chart() {
     );
 }
 
+/// A patch named on its own is a partial object: it stands for the kustomization that lists
+/// it, as does the kustomization file; a file no kustomization lists is linted as it is.
+#[test]
+fn a_patch_named_on_its_own_builds_its_kustomization() {
+    require_tools();
+    let overlay = "fixtures/kustomize/win-web/overlays/windows";
+    let folder = winlint(&["--format", "concise", overlay], None);
+    for named in ["windows-nodes.yaml", "kustomization.yaml"] {
+        let run = winlint(
+            &["--format", "concise", &format!("{overlay}/{named}")],
+            None,
+        );
+        assert_eq!(run.stdout, folder.stdout, "{named}");
+    }
+    assert!(
+        folder
+            .stdout
+            .contains("(built from fixtures/kustomize/win-web/overlays/windows)"),
+        "{}",
+        folder.stdout
+    );
+    assert!(
+        !folder.stdout.contains("windows-nodes.yaml:"),
+        "{}",
+        folder.stdout
+    );
+    let unlisted = winlint(
+        &[
+            "--format",
+            "concise",
+            "fixtures/examples/win-webserver.yaml",
+        ],
+        None,
+    );
+    assert!(
+        unlisted
+            .stdout
+            .contains("fixtures/examples/win-webserver.yaml:"),
+        "{}",
+        unlisted.stdout
+    );
+}
+
 #[test]
 fn fields_from_an_include_point_into_the_named_template() {
     require_tools();
