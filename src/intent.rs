@@ -86,21 +86,28 @@ pub enum OsTarget {
 /// The operating systems of the cluster's pools that the pod's nodeSelector and required
 /// affinity admit (taints ignored), after the RuntimeClass merge: the allowed-OS set `A`
 /// of spec §0.5. A RuntimeClass that conflicts or is missing adds nothing.
-pub fn allowed_os<'c>(w: &Workload<'_>, cx: &'c Context<'_>) -> BTreeSet<&'c str> {
-    let s = placement::scheduling(w, cx);
-    cx.config
-        .cluster
-        .pools
-        .iter()
-        .filter(|p| s.admits(p).possible())
-        .filter_map(|p| p.os())
-        .collect()
+pub fn allowed_os<'a>(w: &Workload<'a>, cx: &Context<'a>) -> &'a BTreeSet<&'a str> {
+    w.memo.allowed_os.get_or_init(|| {
+        let s = placement::scheduling(w, cx);
+        let config: &'a crate::config::Config = cx.config;
+        config
+            .cluster
+            .pools
+            .iter()
+            .filter(|p| s.admits(p).possible())
+            .filter_map(|p| p.os())
+            .collect()
+    })
 }
 
 /// Windows-target: declared `windows`, Windows images (none Linux), HostProcess, or only
 /// Windows pools admit it. Linux-target: declared `linux`, Linux images, or only Linux
 /// pools admit it, and not Windows-target.
-pub fn os_target(w: &Workload<'_>, cx: &Context<'_>) -> OsTarget {
+pub fn os_target<'a>(w: &Workload<'a>, cx: &Context<'a>) -> &'a OsTarget {
+    w.memo.os_target.get_or_init(|| decide(w, cx))
+}
+
+fn decide<'a>(w: &Workload<'a>, cx: &Context<'a>) -> OsTarget {
     if let Some(e) = windows_evidence(w, cx.images) {
         return OsTarget::Windows(e);
     }

@@ -148,7 +148,8 @@ fn lint_object(
         }
     };
     let first = out.len();
-    let workload = object.workload();
+    let memo = crate::model::Memo::default();
+    let workload = object.workload(&memo);
     for rule in RULES.iter().filter(|r| cx.config.rules.enabled(**r)) {
         rule.check_object(&object, cx, out);
         if let Some(w) = &workload {

@@ -104,7 +104,11 @@ pub fn runtime_class<'c>(cx: &Context<'c>, name: &str) -> Option<&'c RuntimeClas
 /// Against a built-in cluster model (default or preset), whose Windows taint is a guess, a
 /// pod that tolerates any documented Windows taint ([`known_windows_taints`]) is taken to
 /// tolerate them all: it has dealt with Windows taints, in its cluster's convention.
-pub fn scheduling<'a>(w: &Workload<'a>, cx: &Context<'a>) -> Scheduling<'a> {
+pub fn scheduling<'a>(w: &Workload<'a>, cx: &Context<'a>) -> &'a Scheduling<'a> {
+    w.memo.scheduling.get_or_init(|| compute(w, cx))
+}
+
+fn compute<'a>(w: &Workload<'a>, cx: &Context<'a>) -> Scheduling<'a> {
     let mut s = merged(w, cx);
     if !cx.config.cluster.is_declared() {
         let known = known_windows_taints();
@@ -338,7 +342,7 @@ mod tests {
 
     /// Runs `f` on the workload of the first object in `text`, with `inventory` collected
     /// from `text` too.
-    fn with_workload(text: &str, f: impl Fn(&Workload<'_>, &Context<'_>)) {
+    fn with_workload(text: &str, f: impl for<'a> Fn(&Workload<'a>, &Context<'a>)) {
         let config = Config::default();
         let images = Classifier::default();
         let mut inventory = Inventory::default();
@@ -356,7 +360,8 @@ mod tests {
                 };
                 for c in objs {
                     let obj = c.decode().expect("decodes");
-                    if let Some(w) = obj.workload() {
+                    let memo = crate::model::Memo::default();
+                    if let Some(w) = obj.workload(&memo) {
                         f(&w, &cx);
                         return;
                     }

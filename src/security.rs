@@ -116,7 +116,7 @@ pub fn run_as_non_root<'o>(w: &Workload<'o>, c: &ContainerRef<'o>) -> Option<Loc
 
 /// Is the container a HostProcess container (`validateWindowsHostProcessPod`: its own
 /// `hostProcess: true`, or unset and the pod's `true`)?
-pub fn is_host_process(w: &Workload<'_>, c: &ContainerRef<'_>) -> bool {
+pub fn is_host_process<'o>(w: &Workload<'o>, c: &ContainerRef<'o>) -> bool {
     host_process(w, c).is_some_and(|h| h.value)
 }
 

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use crate::yaml::{DeError, Node};
 
 pub use schema::{known, unknown_fields, Known, Suggestion, UnknownField};
-pub use workload::{ContainerRef, Workload};
+pub use workload::{ContainerRef, Memo, Workload};
 
 /// apiVersion, kind, name and namespace of an object, for findings and output.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -234,9 +234,9 @@ impl Candidate<'_, '_> {
 }
 
 impl Object<'_, '_> {
-    /// The pod template (or pod spec) this object carries, if any.
-    pub fn workload(&self) -> Option<Workload<'_>> {
-        Workload::of(self)
+    /// The pod template (or pod spec) this object carries, if any, answering through `memo`.
+    pub fn workload<'o>(&'o self, memo: &'o Memo<'o>) -> Option<Workload<'o>> {
+        Workload::of(self, memo)
     }
 }
 

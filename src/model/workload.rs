@@ -1,6 +1,9 @@
 //! One view of every kind that carries a pod template: rules ask it for the pod spec, its
 //! metadata and the position of any field, and never care which kind it came from.
 
+use std::cell::OnceCell;
+use std::collections::BTreeSet;
+
 use k8s_openapi::api::core::v1::{PodSpec, SecurityContext};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -20,6 +23,20 @@ pub struct Workload<'o> {
     pub spec_key: Span,
     /// Path of the pod spec in the object, e.g. `spec.template.spec`.
     pub spec_path: &'static str,
+    /// Answers several rules need, computed once per pod.
+    pub memo: &'o Memo<'o>,
+}
+
+/// Per-pod answers that most rules ask for (the scheduling after RuntimeClass admission, the
+/// OS intent, the allowed OS set, the image facts): computed on first use and shared by the
+/// rules that run on one pod, instead of once per rule. One memo serves one workload and
+/// one [`crate::rules::Context`].
+#[derive(Debug, Default)]
+pub struct Memo<'o> {
+    pub(crate) scheduling: OnceCell<crate::placement::Scheduling<'o>>,
+    pub(crate) os_target: OnceCell<crate::intent::OsTarget>,
+    pub(crate) allowed_os: OnceCell<BTreeSet<&'o str>>,
+    pub(crate) image_facts: OnceCell<Vec<crate::rules::ImageFact<'o>>>,
 }
 
 /// One container of any of the three lists, in the API server's visiting order.
@@ -35,7 +52,7 @@ pub struct ContainerRef<'o> {
 }
 
 impl<'o> Workload<'o> {
-    pub(super) fn of(obj: &'o Object<'_, '_>) -> Option<Workload<'o>> {
+    pub(super) fn of(obj: &'o Object<'_, '_>, memo: &'o Memo<'o>) -> Option<Workload<'o>> {
         let template = |t: Option<&'o k8s_openapi::api::core::v1::PodTemplateSpec>| {
             t.and_then(|t| Some((t.spec.as_ref()?, t.metadata.as_ref())))
         };
@@ -89,6 +106,7 @@ impl<'o> Workload<'o> {
             pod_meta,
             spec_node: &entry.value,
             spec_key: entry.key.span,
+            memo,
             spec_path: match path.len() {
                 1 => "spec",
                 2 => "template.spec",

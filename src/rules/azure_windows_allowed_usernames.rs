@@ -67,7 +67,7 @@ impl Rule for AzureWindowsAllowedUsernames {
         include_str!("../../rules/azure-windows-allowed-usernames.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((windows_at, containers)) = azure_policy::evaluated(w, cx) else {
             return;
         };

@@ -46,7 +46,7 @@ impl Rule for AzureWindowsHostprocess {
         include_str!("../../rules/azure-windows-hostprocess.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let p = &cx.config.azure_policy;
         if azure_policy::namespace_excluded(w, p) {
             return;

@@ -58,7 +58,7 @@ impl Rule for DeprecatedOsArchLabel {
         include_str!("../../rules/deprecated-os-arch-label.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         for u in pod_selector_uses(w.spec_node) {
             if deprecated(u.key) {
                 let value = match (u.place, u.values.as_slice()) {

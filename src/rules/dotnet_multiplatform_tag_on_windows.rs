@@ -49,7 +49,7 @@ fn suggest(image: &str, build: Option<u32>) -> String {
     format!("{repo}:{version}-{os}")
 }
 
-fn detect<'w>(w: &Workload<'w>, cx: &Context<'_>) -> Option<Vec<ImageFact<'w>>> {
+fn detect<'w>(w: &Workload<'w>, cx: &Context<'w>) -> Option<Vec<ImageFact<'w>>> {
     let facts = image_facts(w, cx.images);
     let dotnet: Vec<ImageFact<'w>> = facts
         .iter()
@@ -66,7 +66,7 @@ fn detect<'w>(w: &Workload<'w>, cx: &Context<'_>) -> Option<Vec<ImageFact<'w>>> 
     windows.then_some(dotnet)
 }
 
-pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
     detect(w, cx).is_some()
 }
 
@@ -86,11 +86,11 @@ impl Rule for DotnetMultiplatformTagOnWindows {
         include_str!("../../rules/dotnet-multiplatform-tag-on-windows.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(images) = detect(w, cx) else {
             return;
         };
-        let pins = build_pins(&scheduling(w, cx), cx);
+        let pins = build_pins(scheduling(w, cx), cx);
         let build = match pins.admitted.as_slice() {
             [b] if pins.pinned => Some(*b),
             _ => None,

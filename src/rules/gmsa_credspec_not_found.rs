@@ -81,7 +81,7 @@ impl Rule for GmsaCredspecNotFound {
         include_str!("../../rules/gmsa-credspec-not-found.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(why) = gmsa::gate(w, cx) else { return };
         // Without any GMSACredentialSpec among the inputs, they all live elsewhere.
         if cx.inventory.gmsa_specs.is_empty() {

@@ -45,7 +45,7 @@ impl Rule for GmsaInitcontainerNotInlined {
         include_str!("../../rules/gmsa-initcontainer-not-inlined.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(why) = gmsa::gate(w, cx) else { return };
         // The kubelet takes the two GMSA fields as a pair: a container that sets the name
         // without the contents does not inherit the pod's contents either.

@@ -49,7 +49,7 @@ impl Rule for GmsaInlineMismatch {
         include_str!("../../rules/gmsa-inline-mismatch.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(why) = gmsa::gate(w, cx) else { return };
         for o in gmsa::webhook_options(w) {
             let (Some(name), Some(inline)) = (

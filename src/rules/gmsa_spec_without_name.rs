@@ -44,7 +44,7 @@ impl Rule for GmsaSpecWithoutName {
         include_str!("../../rules/gmsa-spec-without-name.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(why) = gmsa::gate(w, cx) else { return };
         for o in gmsa::webhook_options(w) {
             if o.opts.gmsa_credential_spec.is_some() && o.opts.gmsa_credential_spec_name.is_none() {

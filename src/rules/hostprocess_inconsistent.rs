@@ -97,7 +97,7 @@ impl Rule for HostprocessInconsistent {
         include_str!("../../rules/hostprocess-inconsistent.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         let containers = w.containers();
         let pod_hp = security::pod_windows_options(w).and_then(|o| o.host_process);
         let pod_hp_span =

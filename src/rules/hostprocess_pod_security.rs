@@ -115,7 +115,7 @@ impl Rule for HostprocessPodSecurity {
         include_str!("../../rules/hostprocess-pod-security.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((_, hp)) = security::host_process_containers(w).into_iter().next() else {
             return;
         };

@@ -43,7 +43,7 @@ impl Rule for HostprocessRunAsNonRoot {
         include_str!("../../rules/hostprocess-run-as-non-root.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         let mut by_span: BTreeMap<Span, Vec<String>> = BTreeMap::new();
         for (c, _) in security::host_process_containers(w) {
             if let Some(r) = security::run_as_non_root(w, &c).filter(|r| r.value) {

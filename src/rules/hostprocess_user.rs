@@ -72,7 +72,7 @@ impl Rule for HostprocessUser {
         include_str!("../../rules/hostprocess-user.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         // Containers sharing one pod-level value share one finding.
         let mut missing: BTreeMap<Span, Vec<String>> = BTreeMap::new();
         let mut wrong: BTreeMap<Span, (String, Vec<String>)> = BTreeMap::new();

@@ -35,19 +35,20 @@ pub fn linux_image_on_windows_pod_diagnostic(
 
 /// The pod's Windows evidence and its Linux images (less the .NET multi-platform tags,
 /// which `dotnet-multiplatform-tag-on-windows` explains better when it is on).
-fn detect<'w>(w: &Workload<'w>, cx: &Context<'_>) -> Option<(Evidence, Vec<ImageFact<'w>>)> {
+fn detect<'w>(w: &Workload<'w>, cx: &Context<'w>) -> Option<(Evidence, Vec<ImageFact<'w>>)> {
     let OsTarget::Windows(evidence) = os_target(w, cx) else {
         return None;
     };
     let dotnet_on = cx.config.rules.enabled_name(DOTNET);
     let linux: Vec<ImageFact<'w>> = image_facts(w, cx.images)
-        .into_iter()
+        .iter()
         .filter(|f| f.os == ImageOs::Linux && !(f.dotnet_multiplatform && dotnet_on))
+        .cloned()
         .collect();
-    (!linux.is_empty()).then_some((evidence, linux))
+    (!linux.is_empty()).then_some((evidence.clone(), linux))
 }
 
-pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
     detect(w, cx).is_some()
 }
 
@@ -67,7 +68,7 @@ impl Rule for LinuxImageOnWindowsPod {
         include_str!("../../rules/linux-image-on-windows-pod.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((evidence, images)) = detect(w, cx) else {
             return;
         };

@@ -47,7 +47,7 @@ impl Rule for LinuxPodWindowsOptions {
         include_str!("../../rules/linux-pod-windows-options.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         if w.spec.os.as_ref().map(|o| o.name.as_str()) != Some("linux") {
             return;
         }

@@ -58,7 +58,7 @@ struct Found<'c, 'w> {
     image: ImageFact<'w>,
 }
 
-fn detect<'c, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
+fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
     if matches!(os_target(w, cx), OsTarget::Windows(_)) {
         return None;
     }
@@ -67,7 +67,7 @@ fn detect<'c, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
         return None;
     }
     // Linux-only: anything that is not a Windows or multi-OS image (issue 8; §B.4c).
-    let image = facts.into_iter().find(|f| f.os != ImageOs::MultiOs)?;
+    let image = facts.iter().find(|f| f.os != ImageOs::MultiOs)?.clone();
     let sched = scheduling(w, cx);
     if !sched.judgeable() {
         return None;
@@ -96,7 +96,7 @@ impl Rule for LinuxWorkloadMayLandOnWindows {
         include_str!("../../rules/linux-workload-may-land-on-windows.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(found) = detect(w, cx) else {
             return;
         };

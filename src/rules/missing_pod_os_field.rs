@@ -38,7 +38,7 @@ impl Rule for MissingPodOsField {
         include_str!("../../rules/missing-pod-os-field.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         if w.spec.os.is_some() {
             return;
         }
@@ -46,7 +46,7 @@ impl Rule for MissingPodOsField {
         // `os.name: windows` is not the fix there.
         if let OsTarget::Windows(evidence) = os_target(w, cx) {
             if allowed_os(w, cx).contains("windows") {
-                out.push(missing_pod_os_field_diagnostic(w, evidence));
+                out.push(missing_pod_os_field_diagnostic(w, evidence.clone()));
             }
         }
     }

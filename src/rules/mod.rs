@@ -55,6 +55,7 @@ mod runtimeclass_nodeselector_conflict;
 mod runtimeclass_not_found;
 mod runtimeclass_windows_scheduling_missing;
 mod shared;
+pub use shared::ImageFact;
 mod unsatisfiable_node_constraints;
 mod windows_build_image_mismatch;
 mod windows_build_label_format;
@@ -121,7 +122,7 @@ pub trait Rule: Sync {
     fn doc(&self) -> &'static str;
     /// Checks one pod template. Rules about files or documents (invalid YAML, unknown
     /// fields) are reported by the pipeline through their diagnostic functions instead.
-    fn check_workload(&self, _w: &Workload<'_>, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+    fn check_workload<'a>(&self, _w: &Workload<'a>, _cx: &Context<'a>, _out: &mut Vec<Finding>) {}
     /// Checks any decoded object (RuntimeClasses, Namespaces, ...), pod templates included.
     fn check_object(&self, _obj: &Object<'_, '_>, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
 }

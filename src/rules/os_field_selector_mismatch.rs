@@ -47,7 +47,7 @@ struct Found<'c, 'w> {
     pools: Vec<&'c NodePool>,
 }
 
-fn detect<'c, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
+fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
     let declared: &'w str = w.spec.os.as_ref()?.name.as_str();
     let other = match declared {
         "windows" => "linux",
@@ -77,7 +77,7 @@ fn detect<'c, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
     })
 }
 
-pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
     detect(w, cx).is_some()
 }
 
@@ -97,7 +97,7 @@ impl Rule for OsFieldSelectorMismatch {
         include_str!("../../rules/os-field-selector-mismatch.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(found) = detect(w, cx) else {
             return;
         };

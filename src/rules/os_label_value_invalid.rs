@@ -93,7 +93,7 @@ fn bad_values<'n>(uses: &[SelectorUse<'n>]) -> Vec<Bad<'n>> {
 }
 
 /// Does an invalid OS value make the pod (with its RuntimeClass) unschedulable?
-pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
     let own = bad_values(&pod_selector_uses(w.spec_node));
     if own.iter().any(|b| b.severity == Severity::Error) {
         return true;
@@ -126,7 +126,7 @@ impl Rule for OsLabelValueInvalid {
         include_str!("../../rules/os-label-value-invalid.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         for b in bad_values(&pod_selector_uses(w.spec_node)) {
             out.push(os_label_value_invalid_diagnostic(
                 w.id, b.key, b.value, b.operator, b.span, b.severity,

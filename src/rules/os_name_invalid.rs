@@ -55,7 +55,7 @@ impl Rule for OsNameInvalid {
         include_str!("../../rules/os-name-invalid.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(os) = &w.spec.os else { return };
         if VALID.contains(&os.name.as_str()) {
             return;

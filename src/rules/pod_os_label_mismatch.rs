@@ -61,7 +61,7 @@ pub fn pod_os_label_mismatch_diagnostic(
 }
 
 /// The label's value and the pools of another OS the pod fits (empty for an invalid value).
-fn detect<'c, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<(&'w str, Vec<&'c NodePool>)> {
+fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<(&'w str, Vec<&'c NodePool>)> {
     let value: &'w str = w.pod_meta?.labels.as_ref()?.get(OS_LABEL)?.as_str();
     if !matches!(value, "linux" | "windows") {
         return Some((value, Vec::new()));
@@ -79,7 +79,7 @@ fn detect<'c, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<(&'w str, Vec<&'
     (!pools.is_empty()).then_some((value, pools))
 }
 
-pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
     detect(w, cx).is_some()
 }
 
@@ -102,7 +102,8 @@ impl Rule for PodOsLabelMismatch {
     // The pod metadata's position is reached from the object, so this rule looks at the
     // object rather than at the workload view alone.
     fn check_object(&self, obj: &Object<'_, '_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let Some(w) = obj.workload() else {
+        let memo = crate::model::Memo::default();
+        let Some(w) = obj.workload(&memo) else {
             return;
         };
         let Some((value, pools)) = detect(&w, cx) else {

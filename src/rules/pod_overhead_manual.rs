@@ -88,7 +88,7 @@ impl Rule for PodOverheadManual {
         include_str!("../../rules/pod-overhead-manual.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(overhead) = &w.spec.overhead else {
             return;
         };

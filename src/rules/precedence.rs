@@ -58,7 +58,7 @@ pub const QUIET_WHEN: &[(&str, &[&str])] = &[
 
 /// Does `rule` detect its mistake on this pod template (before precedence)? None for a
 /// rule that is not in the table's right-hand side.
-fn detects(rule: &str, w: &Workload<'_>, cx: &Context<'_>) -> Option<bool> {
+fn detects<'a>(rule: &str, w: &Workload<'a>, cx: &Context<'a>) -> Option<bool> {
     Some(match rule {
         "os-field-selector-mismatch" => os_field_selector_mismatch::fires(w, cx),
         "windows-image-on-linux-pod" => windows_image_on_linux_pod::fires(w, cx),
@@ -76,14 +76,14 @@ fn detects(rule: &str, w: &Workload<'_>, cx: &Context<'_>) -> Option<bool> {
 }
 
 /// Does `rule` report on this pod template: on, detected, and not silenced in turn?
-fn reports(rule: &str, w: &Workload<'_>, cx: &Context<'_>) -> bool {
+fn reports<'a>(rule: &str, w: &Workload<'a>, cx: &Context<'a>) -> bool {
     cx.config.rules.enabled_name(rule)
         && detects(rule, w, cx).unwrap_or(false)
         && !quiet(rule, w, cx)
 }
 
 /// Should `rule` stay quiet on this pod template because a more specific rule reports?
-pub fn quiet(rule: &str, w: &Workload<'_>, cx: &Context<'_>) -> bool {
+pub fn quiet<'a>(rule: &str, w: &Workload<'a>, cx: &Context<'a>) -> bool {
     QUIET_WHEN
         .iter()
         .find(|(r, _)| *r == rule)
@@ -148,7 +148,8 @@ mod tests {
             panic!("expected an object")
         };
         let obj = objs.remove(0).decode().expect("decodes");
-        let w = obj.workload().expect("workload");
+        let memo = crate::model::Memo::default();
+        let w = obj.workload(&memo).expect("workload");
         let (config, images, inventory) = (
             Config::default(),
             Classifier::default(),

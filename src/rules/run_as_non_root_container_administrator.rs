@@ -111,7 +111,7 @@ impl Rule for RunAsNonRootContainerAdministrator {
         include_str!("../../rules/run-as-non-root-container-administrator.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         if !matches!(os_target(w, cx), OsTarget::Windows(_)) {
             return;
         }

@@ -51,8 +51,8 @@ impl Rule for RuntimeclassNodeselectorConflict {
         include_str!("../../rules/runtimeclass-nodeselector-conflict.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let Some(c) = scheduling(w, cx).conflict else {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+        let Some(c) = scheduling(w, cx).conflict.clone() else {
             return;
         };
         let name = w.spec.runtime_class_name.as_deref().unwrap_or_default();

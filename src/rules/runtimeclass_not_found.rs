@@ -40,7 +40,7 @@ impl Rule for RuntimeclassNotFound {
         include_str!("../../rules/runtimeclass-not-found.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(name) = w.spec.runtime_class_name.as_deref() else {
             return;
         };

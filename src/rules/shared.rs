@@ -33,21 +33,23 @@ impl ImageFact<'_> {
 }
 
 /// Every container that has an image, in the API server's order.
-pub fn image_facts<'w>(w: &Workload<'w>, images: &Classifier) -> Vec<ImageFact<'w>> {
-    w.containers()
-        .into_iter()
-        .filter_map(|c| {
-            let image = c.image?;
-            Some(ImageFact {
-                os: images.classify(image),
-                build: images.windows_build(image),
-                dotnet_multiplatform: images.is_dotnet_linux_only_multiplatform(image),
-                host_process: is_host_process(w, &c),
-                image,
-                container: c,
+pub fn image_facts<'w>(w: &Workload<'w>, images: &Classifier) -> &'w [ImageFact<'w>] {
+    w.memo.image_facts.get_or_init(|| {
+        w.containers()
+            .into_iter()
+            .filter_map(|c| {
+                let image = c.image?;
+                Some(ImageFact {
+                    os: images.classify(image),
+                    build: images.windows_build(image),
+                    dotnet_multiplatform: images.is_dotnet_linux_only_multiplatform(image),
+                    host_process: is_host_process(w, &c),
+                    image,
+                    container: c,
+                })
             })
-        })
-        .collect()
+            .collect()
+    })
 }
 
 /// Where an OS or build constraint belongs: the `nodeSelector:` key, else the required
@@ -169,12 +171,39 @@ pub fn build_pins(sched: &Scheduling<'_>, cx: &Context<'_>) -> BuildPins {
     let admitted: Vec<u32> = candidates
         .iter()
         .copied()
-        .filter(|b| sched.admits(&windows_host(*b)).possible())
+        .filter(|b| {
+            let build = WINDOWS_BUILD_LABEL;
+            let known = any_node()
+                .iter()
+                .find(|n| n.labels.get(build).and_then(|v| parse_build_label(v)) == Some(*b));
+            match known {
+                Some(node) => sched.admits(node).possible(),
+                None => sched.admits(&windows_host(*b)).possible(),
+            }
+        })
         .collect();
     BuildPins {
         pinned: admitted.len() != candidates.len(),
         admitted,
     }
+}
+
+/// Any cluster's nodes, as far as labels go: a Linux node, and a Windows node of every
+/// known build; every other label unknown. Built once: rules ask for them per pod.
+pub fn any_node() -> &'static [NodePool] {
+    static NODES: std::sync::LazyLock<Vec<NodePool>> = std::sync::LazyLock::new(|| {
+        let mut nodes = vec![NodePool {
+            name: "linux".into(),
+            labels: [(OS_LABEL.to_owned(), "linux".to_owned())]
+                .into_iter()
+                .collect(),
+            taints: Vec::new(),
+            closed_world: false,
+        }];
+        nodes.extend(KNOWN_HOST_BUILDS.iter().map(|b| windows_host(*b)));
+        nodes
+    });
+    &NODES
 }
 
 /// A hypothetical open-world Windows node of `build`.

@@ -2,11 +2,10 @@
 //! the OS: every pool is excluded by the nodeSelector, the required node affinity or an
 //! untolerated taint.
 
-use super::shared::{windows_host, with_caveat};
+use super::shared::{any_node, with_caveat};
 use super::{precedence, Category, Context, Rule};
 use crate::cluster::{NodePool, OS_LABEL};
 use crate::finding::{Finding, Label, Severity};
-use crate::images::KNOWN_HOST_BUILDS;
 use crate::model::Workload;
 use crate::placement::{scheduling, Exclusion, RuntimeClassRef};
 use crate::scheduling::Tri;
@@ -60,7 +59,7 @@ pub fn unsatisfiable_node_constraints_diagnostic(
 /// Each pool with the constraint that excludes it.
 type Reasons<'c> = Vec<(&'c NodePool, Exclusion)>;
 
-fn detect<'c>(w: &Workload<'_>, cx: &Context<'c>) -> Option<(Reach, Severity, Reasons<'c>)> {
+fn detect<'c>(w: &Workload<'c>, cx: &Context<'c>) -> Option<(Reach, Severity, Reasons<'c>)> {
     let sched = scheduling(w, cx);
     if sched.conflict.is_some() || sched.bound_to_node() {
         return None;
@@ -69,18 +68,7 @@ fn detect<'c>(w: &Workload<'_>, cx: &Context<'c>) -> Option<(Reach, Severity, Re
     if cluster.pools.is_empty() {
         return None;
     }
-    // Any cluster's nodes, as far as labels go: a Linux node, and a Windows node of every
-    // known build; every other label unknown.
-    let mut any_node = vec![NodePool {
-        name: "linux".into(),
-        labels: [(OS_LABEL.to_owned(), "linux".to_owned())]
-            .into_iter()
-            .collect(),
-        taints: Vec::new(),
-        closed_world: false,
-    }];
-    any_node.extend(KNOWN_HOST_BUILDS.iter().map(|b| windows_host(*b)));
-    let reach = if any_node.iter().all(|p| sched.admits(p) == Tri::No) {
+    let reach = if any_node().iter().all(|p| sched.admits(p) == Tri::No) {
         Reach::Nowhere
     } else {
         // An unknown RuntimeClass can add tolerations, never remove a label constraint:
@@ -133,7 +121,7 @@ impl Rule for UnsatisfiableNodeConstraints {
         include_str!("../../rules/unsatisfiable-node-constraints.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((reach, severity, reasons)) = detect(w, cx) else {
             return;
         };

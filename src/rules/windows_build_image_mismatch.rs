@@ -100,9 +100,12 @@ pub fn windows_build_image_mismatch_diagnostic(
     f.with_help(help).with_resource(w.id)
 }
 
-fn detect<'c, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<(Vec<ImageFact<'w>>, Hosts<'c>)> {
+fn detect<'c: 'w, 'w>(
+    w: &Workload<'w>,
+    cx: &Context<'c>,
+) -> Option<(Vec<ImageFact<'w>>, Hosts<'c>)> {
     let facts = image_facts(w, cx.images);
-    let bound: Vec<ImageFact<'w>> = build_bound(&facts).into_iter().cloned().collect();
+    let bound: Vec<ImageFact<'w>> = build_bound(facts).into_iter().cloned().collect();
     if bound.is_empty() {
         return None;
     }
@@ -110,7 +113,7 @@ fn detect<'c, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<(Vec<ImageFact<'
     if sched.conflict.is_some() {
         return None;
     }
-    let pins = build_pins(&sched, cx);
+    let pins = build_pins(sched, cx);
     let misfits = |ok: &dyn Fn(u32) -> bool| -> Vec<ImageFact<'w>> {
         bound
             .iter()
@@ -125,7 +128,7 @@ fn detect<'c, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<(Vec<ImageFact<'
     if sched.bound_to_node() {
         return None; // the node is named; its build is unknown
     }
-    let pools = admitted_windows_pools(&sched, cx);
+    let pools = admitted_windows_pools(sched, cx);
     let builds: Vec<u32> = pools.iter().filter_map(|p| p.windows_build()).collect();
     if pools.is_empty() || builds.len() != pools.len() {
         return None; // a pool of unknown build might run it
@@ -134,7 +137,7 @@ fn detect<'c, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<(Vec<ImageFact<'
     (!bad.is_empty()).then_some((bad, Hosts::Pools(pools)))
 }
 
-pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
     detect(w, cx).is_some()
 }
 
@@ -154,7 +157,7 @@ impl Rule for WindowsBuildImageMismatch {
         include_str!("../../rules/windows-build-image-mismatch.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((images, hosts)) = detect(w, cx) else {
             return;
         };

@@ -94,7 +94,7 @@ fn bad_values<'n>(uses: &[SelectorUse<'n>]) -> Vec<Bad<'n>> {
 }
 
 /// Does a malformed build value make the pod (with its RuntimeClass) unschedulable?
-pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
     let own = bad_values(&pod_selector_uses(w.spec_node));
     if own.iter().any(|b| b.severity == Severity::Error) {
         return true;
@@ -125,7 +125,7 @@ impl Rule for WindowsBuildLabelFormat {
         include_str!("../../rules/windows-build-label-format.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         for b in bad_values(&pod_selector_uses(w.spec_node)) {
             out.push(windows_build_label_format_diagnostic(
                 w.id, b.value, b.operator, b.span, b.severity,

@@ -65,16 +65,16 @@ struct Found<'c, 'w> {
     pin: u32,
 }
 
-fn detect<'c, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
+fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
     let facts = image_facts(w, cx.images);
-    let bound = build_bound(&facts);
+    let bound = build_bound(facts);
     let builds: Vec<u32> = bound.iter().filter_map(|f| f.build).collect();
     let image = (*bound.first()?).clone();
     let sched = scheduling(w, cx);
     if !sched.judgeable() {
         return None; // an unknown RuntimeClass may well pin the build
     }
-    let pools = admitted_windows_pools(&sched, cx);
+    let pools = admitted_windows_pools(sched, cx);
     let (good, bad): (Vec<&NodePool>, Vec<&NodePool>) = pools
         .into_iter()
         .filter(|p| p.windows_build().is_some())
@@ -107,7 +107,7 @@ impl Rule for WindowsBuildUnpinned {
         include_str!("../../rules/windows-build-unpinned.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(found) = detect(w, cx) else {
             return;
         };

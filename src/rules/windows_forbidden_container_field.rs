@@ -50,7 +50,7 @@ impl Rule for WindowsForbiddenContainerField {
         include_str!("../../rules/windows-forbidden-container-field.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(os_name) = declared_windows(w) else {
             return;
         };

@@ -38,7 +38,7 @@ pub fn windows_image_on_linux_pod_diagnostic(
 /// Where the pod says Linux, and its Windows images.
 fn detect<'w>(
     w: &Workload<'w>,
-    cx: &Context<'_>,
+    cx: &Context<'w>,
 ) -> Option<((Span, &'static str), Vec<ImageFact<'w>>)> {
     let declared = w.spec.os.as_ref().map(|o| o.name.as_str());
     let at = match declared {
@@ -62,13 +62,14 @@ fn detect<'w>(
         }
     };
     let images: Vec<ImageFact<'w>> = image_facts(w, cx.images)
-        .into_iter()
+        .iter()
         .filter(|f| f.os == ImageOs::Windows)
+        .cloned()
         .collect();
     (!images.is_empty()).then_some((at, images))
 }
 
-pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
     detect(w, cx).is_some()
 }
 
@@ -88,7 +89,7 @@ impl Rule for WindowsImageOnLinuxPod {
         include_str!("../../rules/windows-image-on-linux-pod.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((at, images)) = detect(w, cx) else {
             return;
         };

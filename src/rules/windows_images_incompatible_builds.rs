@@ -49,7 +49,7 @@ fn share_a_host(a: u32, b: u32) -> bool {
 
 fn detect<'w>(w: &Workload<'w>, cx: &Context<'_>) -> Option<(ImageFact<'w>, ImageFact<'w>)> {
     let facts = image_facts(w, cx.images);
-    let bound = build_bound(&facts);
+    let bound = build_bound(facts);
     for (i, second) in bound.iter().enumerate() {
         for first in &bound[..i] {
             if let (Some(a), Some(b)) = (first.build, second.build) {
@@ -62,7 +62,7 @@ fn detect<'w>(w: &Workload<'w>, cx: &Context<'_>) -> Option<(ImageFact<'w>, Imag
     None
 }
 
-pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
     detect(w, cx).is_some()
 }
 
@@ -82,7 +82,7 @@ impl Rule for WindowsImagesIncompatibleBuilds {
         include_str!("../../rules/windows-images-incompatible-builds.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         if let Some((first, second)) = detect(w, cx) {
             out.push(windows_images_incompatible_builds_diagnostic(
                 w, &first, &second,

@@ -50,7 +50,7 @@ impl Rule for WindowsLinuxOnlyFieldIgnored {
         include_str!("../../rules/windows-linux-only-field-ignored.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         if w.spec.os.is_some() {
             return;
         }
@@ -77,7 +77,7 @@ impl Rule for WindowsLinuxOnlyFieldIgnored {
         };
         for (rel, field, at) in found {
             out.push(windows_linux_only_field_ignored_diagnostic(
-                w, &rel, field, at, &evidence,
+                w, &rel, field, at, evidence,
             ));
         }
     }

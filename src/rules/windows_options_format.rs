@@ -205,7 +205,7 @@ impl Rule for WindowsOptionsFormat {
         include_str!("../../rules/windows-options-format.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         let pod = w
             .spec
             .security_context

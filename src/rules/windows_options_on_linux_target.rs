@@ -43,7 +43,7 @@ impl Rule for WindowsOptionsOnLinuxTarget {
         include_str!("../../rules/windows-options-on-linux-target.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         if w.spec.os.is_some() {
             return;
         }
@@ -71,7 +71,7 @@ impl Rule for WindowsOptionsOnLinuxTarget {
         };
         for (rel, at) in found {
             out.push(windows_options_on_linux_target_diagnostic(
-                w, &rel, at, &evidence,
+                w, &rel, at, evidence,
             ));
         }
     }

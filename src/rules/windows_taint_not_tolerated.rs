@@ -76,7 +76,7 @@ struct Found<'c> {
     taints: Vec<Taint>,
 }
 
-fn detect<'c>(w: &Workload<'_>, cx: &Context<'c>) -> Option<Found<'c>> {
+fn detect<'c>(w: &Workload<'c>, cx: &Context<'c>) -> Option<Found<'c>> {
     let OsTarget::Windows(evidence) = os_target(w, cx) else {
         return None;
     };
@@ -101,13 +101,13 @@ fn detect<'c>(w: &Workload<'_>, cx: &Context<'c>) -> Option<Found<'c>> {
         }
     }
     Some(Found {
-        evidence,
+        evidence: evidence.clone(),
         pools: admitted,
         taints,
     })
 }
 
-pub(super) fn fires(w: &Workload<'_>, cx: &Context<'_>) -> bool {
+pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
     detect(w, cx).is_some()
 }
 
@@ -176,7 +176,7 @@ impl Rule for WindowsTaintNotTolerated {
         include_str!("../../rules/windows-taint-not-tolerated.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(found) = detect(w, cx) else {
             return;
         };

@@ -50,7 +50,7 @@ impl Rule for WindowsUnsupportedPodFeature {
         include_str!("../../rules/windows-unsupported-pod-feature.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let uses = find_uses(w);
         if uses.is_empty() {
             return;
@@ -59,7 +59,7 @@ impl Rule for WindowsUnsupportedPodFeature {
             return;
         };
         for u in uses {
-            out.push(windows_unsupported_pod_feature_diagnostic(w, u, &evidence));
+            out.push(windows_unsupported_pod_feature_diagnostic(w, u, evidence));
         }
     }
 }

@@ -46,7 +46,7 @@ pub fn windows_workload_may_land_on_linux_diagnostic(
 
 /// The Linux pools the Windows pod fits, after the RuntimeClass merge; None when the pod is
 /// not a Windows pod, fits no Linux pool, or its RuntimeClass is unknown or conflicts.
-fn detect<'c>(w: &Workload<'_>, cx: &Context<'c>) -> Option<(Evidence, Vec<&'c NodePool>)> {
+fn detect<'c>(w: &Workload<'c>, cx: &Context<'c>) -> Option<(Evidence, Vec<&'c NodePool>)> {
     let evidence = windows_evidence(w, cx.images)?;
     let sched = scheduling(w, cx);
     if !sched.judgeable() {
@@ -76,7 +76,7 @@ impl Rule for WindowsWorkloadMayLandOnLinux {
         include_str!("../../rules/windows-workload-may-land-on-linux.md")
     }
 
-    fn check_workload(&self, w: &Workload<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((evidence, pools)) = detect(w, cx) else {
             return;
         };
@@ -101,7 +101,7 @@ impl Rule for WindowsWorkloadMayLandOnLinux {
             )
         };
         let facts = image_facts(w, cx.images);
-        let build = build_bound(&facts).first().and_then(|f| f.build);
+        let build = build_bound(facts).first().and_then(|f| f.build);
         out.push(windows_workload_may_land_on_linux_diagnostic(
             w, evidence, &pools, at, build, cx,
         ));
