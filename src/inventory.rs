@@ -90,7 +90,13 @@ impl Inventory {
     /// Adds the definitions found in one file's text.
     pub fn collect(&mut self, path: &str, text: &str) {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // Only the documents that may define something are parsed, and only the definitions
+        // are decoded: a Namespace at the top of an install bundle must not cost a second
+        // typed decode of every workload below it.
         for chunk in split_documents(text) {
+            if !may_contain_definitions(chunk.text.as_bytes()) {
+                continue;
+            }
             let Ok(docs) = parse_chunk(chunk, Limits::default()) else {
                 continue;
             };
@@ -108,9 +114,13 @@ impl Inventory {
                         path: path.to_owned(),
                         span: name_span,
                     };
-                    if candidate.id.kind == "GMSACredentialSpec" {
-                        self.add_gmsa(candidate.node, candidate.id.name.clone(), origin);
-                        continue;
+                    match candidate.id.kind.as_str() {
+                        "GMSACredentialSpec" => {
+                            self.add_gmsa(candidate.node, candidate.id.name.clone(), origin);
+                            continue;
+                        }
+                        "RuntimeClass" | "Namespace" => {}
+                        _ => continue,
                     }
                     let Ok(obj) = candidate.decode() else {
                         continue;

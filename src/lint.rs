@@ -4,7 +4,7 @@
 use crate::decode::{decode, Decoded};
 use crate::finding::{Finding, SourceText};
 use crate::model::{classify, Classified};
-use crate::rules::{self, Context, RULES};
+use crate::rules::{self, Context, Rule, RULES};
 use crate::suppress::Suppressions;
 use crate::yaml::{parse_chunk, split_documents, Limits};
 
@@ -69,6 +69,11 @@ pub fn lint_text(path: String, text: String, cx: &Context<'_>) -> FileReport {
     };
     let suppress = !cx.config.no_suppressions;
     let mut suppressions = Suppressions::default();
+    let active: Vec<&dyn Rule> = RULES
+        .iter()
+        .copied()
+        .filter(|r| cx.config.rules.enabled(*r))
+        .collect();
     for chunk in split_documents(&text) {
         match parse_chunk(chunk, Limits::default()) {
             Err(e) => {
@@ -92,7 +97,7 @@ pub fn lint_text(path: String, text: String, cx: &Context<'_>) -> FileReport {
                                 if suppress {
                                     suppressions.add_object(candidate.node);
                                 }
-                                lint_object(candidate, cx, &mut findings);
+                                lint_object(candidate, &active, cx, &mut findings);
                             }
                         }
                     }
@@ -128,6 +133,7 @@ pub fn lint_text(path: String, text: String, cx: &Context<'_>) -> FileReport {
 
 fn lint_object(
     candidate: crate::model::Candidate<'_, '_>,
+    active: &[&dyn Rule],
     cx: &Context<'_>,
     out: &mut Vec<Finding>,
 ) {
@@ -150,7 +156,7 @@ fn lint_object(
     let first = out.len();
     let memo = crate::model::Memo::default();
     let workload = object.workload(&memo);
-    for rule in RULES.iter().filter(|r| cx.config.rules.enabled(**r)) {
+    for rule in active {
         rule.check_object(&object, cx, out);
         if let Some(w) = &workload {
             rule.check_workload(w, cx, out);

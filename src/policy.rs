@@ -101,10 +101,14 @@ impl Policy {
     }
 
     pub fn apply(&self, report: &mut FileReport) {
-        if !self.enabled {
+        if !self.enabled || report.findings.is_empty() {
             return;
         }
-        let rel = crate::walk::relative_to(&self.base, &self.cwd, &report.path);
+        let rel = if self.per_path.is_empty() {
+            String::new()
+        } else {
+            crate::walk::relative_to(&self.base, &self.cwd, &report.path)
+        };
         for f in report
             .findings
             .iter_mut()

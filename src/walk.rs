@@ -119,7 +119,7 @@ impl Found {
             .map(|p| lexical(&p))
             .collect();
         for f in self.files {
-            if !in_chart(&f) && !claimed.contains(&lexical(&f)) {
+            if !in_chart(&f) && (claimed.is_empty() || !claimed.contains(&lexical(&f))) {
                 out.push(Input::File {
                     display: shown(&f),
                     path: f,
@@ -200,6 +200,13 @@ fn folder_as_typed(arg: &str, file: &Path, folder: &Path) -> String {
 /// Resolves `.` and `..` without touching the filesystem (a leading `..` stays).
 fn lexical(p: &Path) -> PathBuf {
     use std::path::Component;
+    // Most paths have nothing to resolve; comparing them as they are is the same answer.
+    if !p
+        .components()
+        .any(|c| matches!(c, Component::CurDir | Component::ParentDir))
+    {
+        return p.to_path_buf();
+    }
     let mut out: Vec<Component<'_>> = Vec::new();
     for c in p.components() {
         match c {
