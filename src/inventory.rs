@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::Toleration;
+use k8s_openapi::api::rbac::v1::PolicyRule;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use crate::model::{classify, Classified, Typed};
@@ -46,20 +47,76 @@ pub struct GmsaSpecDef {
     pub origin: Origin,
 }
 
+/// A Role or ClusterRole with a rule that lets its subjects `use` GMSA credential specs
+/// (`apiGroups: [windows.k8s.io]`, `resources: [gmsacredentialspecs]`, `verbs: [use]`, or `*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GmsaRoleDef {
+    /// `Role` or `ClusterRole`.
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+    /// The credential specs it grants; `None`: every one (a rule without `resourceNames`).
+    pub grants: Option<Vec<String>>,
+    /// Labelled `rbac.authorization.k8s.io/aggregate-to-*`: aggregated into roles that may be
+    /// bound anywhere, so who it reaches cannot be told from the inputs.
+    pub aggregated: bool,
+    pub origin: Origin,
+}
+
+impl GmsaRoleDef {
+    pub fn grants(&self, spec: &str) -> bool {
+        self.grants
+            .as_ref()
+            .is_none_or(|names| names.iter().any(|n| n == spec))
+    }
+}
+
+/// A RoleBinding or ClusterRoleBinding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BindingDef {
+    /// `RoleBinding` or `ClusterRoleBinding`.
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+    /// `roleRef`: `Role` or `ClusterRole`, and its name.
+    pub role_kind: String,
+    pub role_name: String,
+    pub subjects: Vec<k8s_openapi::api::rbac::v1::Subject>,
+}
+
 /// Everything the pre-pass found. The first definition of a name (in path order) wins.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Inventory {
     pub runtime_classes: BTreeMap<String, RuntimeClassDef>,
     pub namespaces: BTreeMap<String, NamespaceDef>,
     pub gmsa_specs: BTreeMap<String, GmsaSpecDef>,
+    /// Roles that grant `use` on GMSA credential specs, and every binding (for `gmsa-rbac-missing`).
+    pub gmsa_roles: Vec<GmsaRoleDef>,
+    pub bindings: Vec<BindingDef>,
 }
 
 /// Is the file worth parsing in the pre-pass? Only when a line says `kind: RuntimeClass`,
-/// `kind: Namespace` or `kind: GMSACredentialSpec` (any quoting, YAML or JSON): a byte scan
-/// is far cheaper than a parse, and most files have none.
+/// `kind: Namespace`, `kind: GMSACredentialSpec`, a binding kind, or a role kind in text that
+/// mentions `gmsacredentialspecs` (any quoting, YAML or JSON): a byte scan is far cheaper
+/// than a parse, and most files have none.
 pub fn may_contain_definitions(bytes: &[u8]) -> bool {
-    const KINDS: [&[u8]; 3] = [b"RuntimeClass", b"Namespace", b"GMSACredentialSpec"];
-    KINDS.iter().any(|kind| {
+    const KINDS: [&[u8]; 5] = [
+        b"RuntimeClass",
+        b"Namespace",
+        b"GMSACredentialSpec",
+        b"RoleBinding",
+        b"ClusterRoleBinding",
+    ];
+    const ROLES: [&[u8]; 2] = [b"Role", b"ClusterRole"];
+    has_kind_line(bytes, &KINDS)
+        || (memchr::memmem::find(bytes, GMSA_RESOURCE.as_bytes()).is_some()
+            && has_kind_line(bytes, &ROLES))
+}
+
+const GMSA_RESOURCE: &str = "gmsacredentialspecs";
+
+fn has_kind_line(bytes: &[u8], kinds: &[&[u8]]) -> bool {
+    kinds.iter().any(|kind| {
         memchr::memmem::find_iter(bytes, kind).any(|at| {
             let word_ends = bytes
                 .get(at + kind.len())
@@ -114,9 +171,21 @@ impl Inventory {
                         path: path.to_owned(),
                         span: name_span,
                     };
+                    let rbac = candidate
+                        .id
+                        .api_version
+                        .starts_with("rbac.authorization.k8s.io/");
                     match candidate.id.kind.as_str() {
                         "GMSACredentialSpec" => {
                             self.add_gmsa(candidate.node, candidate.id.name.clone(), origin);
+                            continue;
+                        }
+                        "Role" | "ClusterRole" if rbac => {
+                            self.add_role(&candidate.id, candidate.node, origin);
+                            continue;
+                        }
+                        "RoleBinding" | "ClusterRoleBinding" if rbac => {
+                            self.add_binding(&candidate.id, candidate.node);
                             continue;
                         }
                         "RuntimeClass" | "Namespace" => {}
@@ -172,6 +241,78 @@ impl Inventory {
         });
     }
 
+    fn add_role(&mut self, id: &crate::model::ResourceId, node: &Node<'_>, origin: Origin) {
+        let Some(name) = id.name.clone() else { return };
+        let rules: Vec<PolicyRule> = node
+            .get("rules")
+            .and_then(|n| from_node(n).ok())
+            .unwrap_or_default();
+        let has = |list: &[String], want: &str| list.iter().any(|v| v == want || v == "*");
+        let matching: Vec<&PolicyRule> = rules
+            .iter()
+            .filter(|r| {
+                has(
+                    r.api_groups.as_deref().unwrap_or_default(),
+                    "windows.k8s.io",
+                ) && has(r.resources.as_deref().unwrap_or_default(), GMSA_RESOURCE)
+                    && has(&r.verbs, "use")
+            })
+            .collect();
+        if matching.is_empty() {
+            return;
+        }
+        // A rule without resourceNames grants every credential spec.
+        let every = matching
+            .iter()
+            .any(|r| r.resource_names.as_deref().unwrap_or_default().is_empty());
+        let grants = (!every).then(|| {
+            matching
+                .iter()
+                .flat_map(|r| r.resource_names.iter().flatten().cloned())
+                .collect()
+        });
+        let aggregated = node
+            .get("metadata")
+            .and_then(|m| m.get("labels"))
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+            .iter()
+            .any(|e| {
+                e.key
+                    .as_str()
+                    .is_some_and(|k| k.starts_with("rbac.authorization.k8s.io/aggregate-to-"))
+            });
+        self.gmsa_roles.push(GmsaRoleDef {
+            kind: id.kind.clone(),
+            namespace: id.namespace.clone(),
+            name,
+            grants,
+            aggregated,
+            origin,
+        });
+    }
+
+    fn add_binding(&mut self, id: &crate::model::ResourceId, node: &Node<'_>) {
+        let Some(role) = node.get("roleRef") else {
+            return;
+        };
+        let field = |n: &Node<'_>, k: &str| n.get(k).and_then(Node::as_str).map(str::to_owned);
+        let (Some(role_kind), Some(role_name)) = (field(role, "kind"), field(role, "name")) else {
+            return;
+        };
+        self.bindings.push(BindingDef {
+            kind: id.kind.clone(),
+            namespace: id.namespace.clone(),
+            name: id.name.clone().unwrap_or_default(),
+            role_kind,
+            role_name,
+            subjects: node
+                .get("subjects")
+                .and_then(|n| from_node(n).ok())
+                .unwrap_or_default(),
+        });
+    }
+
     /// Merges another inventory in; entries already present win.
     pub fn absorb(&mut self, other: Inventory) {
         for (k, v) in other.runtime_classes {
@@ -183,6 +324,8 @@ impl Inventory {
         for (k, v) in other.gmsa_specs {
             self.gmsa_specs.entry(k).or_insert(v);
         }
+        self.gmsa_roles.extend(other.gmsa_roles);
+        self.bindings.extend(other.bindings);
     }
 }
 
@@ -206,6 +349,26 @@ mod tests {
         assert!(!may_contain_definitions(
             b"kind: Pod\nruntimeClassName: RuntimeClass\n"
         ));
+    }
+
+    #[test]
+    fn collects_gmsa_roles_and_every_binding() {
+        let role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: web}\nrules:\n- {apiGroups: [windows.k8s.io], resources: [gmsacredentialspecs], verbs: [use], resourceNames: [a, b]}\n- {apiGroups: ['*'], resources: [gmsacredentialspecs], verbs: ['*'], resourceNames: [c]}\n";
+        let other = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: pods}\nrules:\n- {apiGroups: [''], resources: [pods], verbs: [get]}\n";
+        let binding = "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: web}\nsubjects: [{kind: ServiceAccount, name: app}]\nroleRef: {kind: Role, name: r, apiGroup: rbac.authorization.k8s.io}\n";
+        // A role without the resource in its text is not worth a parse; a binding always is.
+        assert!(!may_contain_definitions(other.as_bytes()));
+        assert!(may_contain_definitions(role.as_bytes()));
+        assert!(may_contain_definitions(binding.as_bytes()));
+        let mut inv = Inventory::default();
+        inv.collect("rbac.yaml", &format!("{role}---\n{other}---\n{binding}"));
+        assert_eq!(inv.gmsa_roles.len(), 1);
+        let r = &inv.gmsa_roles[0];
+        assert_eq!(r.grants, Some(vec!["a".into(), "b".into(), "c".into()]));
+        assert!(r.grants("c") && !r.grants("d"));
+        assert_eq!(inv.bindings.len(), 1);
+        assert_eq!(inv.bindings[0].role_name, "r");
+        assert_eq!(inv.bindings[0].subjects[0].name, "app");
     }
 
     #[test]

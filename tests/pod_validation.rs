@@ -28,6 +28,7 @@ const POD_VALIDATION_RULES: &[&str] = &[
     "run-as-non-root-container-administrator",
     "gmsa-spec-without-name",
     "gmsa-credspec-not-found",
+    "gmsa-rbac-missing",
     "gmsa-inline-mismatch",
     "gmsa-initcontainer-not-inlined",
     "hostprocess-user",
@@ -45,6 +46,7 @@ const POD_VALIDATION_RULES: &[&str] = &[
 const GMSA_RULES: &[&str] = &[
     "gmsa-spec-without-name",
     "gmsa-credspec-not-found",
+    "gmsa-rbac-missing",
     "gmsa-inline-mismatch",
     "gmsa-initcontainer-not-inlined",
 ];
@@ -90,6 +92,7 @@ const CASES: &[Case] = &[
     ),
     case("gmsa-spec-without-name", &["gmsa-spec-without-name"]),
     case("gmsa-credspec-not-found", &["gmsa-credspec-not-found"]),
+    case("gmsa-rbac-missing", &["gmsa-rbac-missing"]),
     case("gmsa-inline-mismatch", &["gmsa-inline-mismatch"]),
     case(
         "gmsa-initcontainer-not-inlined",

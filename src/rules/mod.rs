@@ -10,6 +10,7 @@ mod duplicate_key;
 mod gmsa_credspec_not_found;
 mod gmsa_initcontainer_not_inlined;
 mod gmsa_inline_mismatch;
+mod gmsa_rbac_missing;
 mod gmsa_spec_without_name;
 mod hostprocess_inconsistent;
 mod hostprocess_pod_security;
@@ -174,6 +175,7 @@ pub static RULES: &[&dyn Rule] = &[
     &run_as_non_root_container_administrator::RunAsNonRootContainerAdministrator,
     &gmsa_spec_without_name::GmsaSpecWithoutName,
     &gmsa_credspec_not_found::GmsaCredspecNotFound,
+    &gmsa_rbac_missing::GmsaRbacMissing,
     &gmsa_inline_mismatch::GmsaInlineMismatch,
     &gmsa_initcontainer_not_inlined::GmsaInitcontainerNotInlined,
     &hostprocess_user::HostprocessUser,
