@@ -16,7 +16,7 @@ use crate::cli::{Args, Color, FailOn, Floor, Format};
 use crate::config;
 use crate::error::Error;
 use crate::finding::Severity;
-use crate::inventory::{may_contain_definitions, Inventory};
+use crate::inventory::{may_contain_bindings, may_contain_definitions, Inventory};
 use crate::lint::{lint_bytes, FileReport};
 use crate::output::{self, HumanStyle, Sink, Summary};
 use crate::policy::Policy;
@@ -312,6 +312,32 @@ fn collect_inventory(inputs: &[Input], stdin: Option<&[u8]>, limit: u64) -> Inve
         })
         .collect();
     let mut all = Inventory::default();
+    for p in parts {
+        all.absorb(p);
+    }
+    // Bindings matter only for the roles that grant GMSA credential specs, which are rare:
+    // a second, filtered pass finds the bindings that refer to them.
+    let roles = all.gmsa_role_names();
+    if roles.is_empty() {
+        return all;
+    }
+    let parts: Vec<Inventory> = inputs
+        .par_iter()
+        .map(|input| {
+            let mut inv = Inventory::default();
+            let bytes = match input {
+                Input::Stdin { .. } => stdin.map(<[u8]>::to_vec),
+                Input::File { path, .. } => read_limited(path, limit).ok().and_then(Result::ok),
+                _ => None,
+            };
+            if let Some(bytes) = bytes.filter(|b| may_contain_bindings(b, &roles)) {
+                if let Ok(text) = std::str::from_utf8(&bytes) {
+                    inv.collect_bindings(text, &roles);
+                }
+            }
+            inv
+        })
+        .collect();
     for p in parts {
         all.absorb(p);
     }

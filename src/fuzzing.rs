@@ -71,7 +71,7 @@ pub fn lint(data: &[u8]) {
     let images = Classifier::default();
     let mut inventory = Inventory::default();
     if let Ok(text) = std::str::from_utf8(data) {
-        inventory.collect("fuzz.yaml", text);
+        inventory.collect_one("fuzz.yaml", text);
     }
     let cx = Context {
         config: &config,

@@ -90,23 +90,18 @@ pub struct Inventory {
     pub runtime_classes: BTreeMap<String, RuntimeClassDef>,
     pub namespaces: BTreeMap<String, NamespaceDef>,
     pub gmsa_specs: BTreeMap<String, GmsaSpecDef>,
-    /// Roles that grant `use` on GMSA credential specs, and every binding (for `gmsa-rbac-missing`).
+    /// Roles that grant `use` on GMSA credential specs, and the bindings that refer to them
+    /// (for `gmsa-rbac-missing`).
     pub gmsa_roles: Vec<GmsaRoleDef>,
     pub bindings: Vec<BindingDef>,
 }
 
 /// Is the file worth parsing in the pre-pass? Only when a line says `kind: RuntimeClass`,
-/// `kind: Namespace`, `kind: GMSACredentialSpec`, a binding kind, or a role kind in text that
-/// mentions `gmsacredentialspecs` (any quoting, YAML or JSON): a byte scan is far cheaper
-/// than a parse, and most files have none.
+/// `kind: Namespace`, `kind: GMSACredentialSpec`, or a role kind in text that mentions
+/// `gmsacredentialspecs` (any quoting, YAML or JSON): a byte scan is far cheaper than a
+/// parse, and most files have none.
 pub fn may_contain_definitions(bytes: &[u8]) -> bool {
-    const KINDS: [&[u8]; 5] = [
-        b"RuntimeClass",
-        b"Namespace",
-        b"GMSACredentialSpec",
-        b"RoleBinding",
-        b"ClusterRoleBinding",
-    ];
+    const KINDS: [&[u8]; 3] = [b"RuntimeClass", b"Namespace", b"GMSACredentialSpec"];
     const ROLES: [&[u8]; 2] = [b"Role", b"ClusterRole"];
     has_kind_line(bytes, &KINDS)
         || (memchr::memmem::find(bytes, GMSA_RESOURCE.as_bytes()).is_some()
@@ -114,6 +109,15 @@ pub fn may_contain_definitions(bytes: &[u8]) -> bool {
 }
 
 const GMSA_RESOURCE: &str = "gmsacredentialspecs";
+
+/// Is the file worth parsing for bindings of `roles`? A binding kind line and one of the
+/// names. Bindings are everywhere, so they are looked for only once GMSA roles were found.
+pub fn may_contain_bindings(bytes: &[u8], roles: &[String]) -> bool {
+    has_kind_line(bytes, &[b"RoleBinding", b"ClusterRoleBinding"])
+        && roles
+            .iter()
+            .any(|r| memchr::memmem::find(bytes, r.as_bytes()).is_some())
+}
 
 fn has_kind_line(bytes: &[u8], kinds: &[&[u8]]) -> bool {
     kinds.iter().any(|kind| {
@@ -182,10 +186,6 @@ impl Inventory {
                         }
                         "Role" | "ClusterRole" if rbac => {
                             self.add_role(&candidate.id, candidate.node, origin);
-                            continue;
-                        }
-                        "RoleBinding" | "ClusterRoleBinding" if rbac => {
-                            self.add_binding(&candidate.id, candidate.node);
                             continue;
                         }
                         "RuntimeClass" | "Namespace" => {}
@@ -292,7 +292,56 @@ impl Inventory {
         });
     }
 
-    fn add_binding(&mut self, id: &crate::model::ResourceId, node: &Node<'_>) {
+    /// Both passes over one text: its definitions, then the bindings of its GMSA roles (for
+    /// a single input: a document example, a fuzz case).
+    pub fn collect_one(&mut self, path: &str, text: &str) {
+        self.collect(path, text);
+        let roles = self.gmsa_role_names();
+        if !roles.is_empty() && may_contain_bindings(text.as_bytes(), &roles) {
+            self.collect_bindings(text, &roles);
+        }
+    }
+
+    /// The names of the roles that grant `use` on GMSA credential specs; empty when none
+    /// names a credential spec, as `gmsa-rbac-missing` then has nothing to check and the
+    /// bindings need not be looked for.
+    pub fn gmsa_role_names(&self) -> Vec<String> {
+        if self.gmsa_roles.iter().all(|r| r.grants.is_none()) {
+            return Vec::new();
+        }
+        let mut names: Vec<String> = self.gmsa_roles.iter().map(|r| r.name.clone()).collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Adds the RoleBindings and ClusterRoleBindings of one file's text that refer to one
+    /// of `roles` (the second pre-pass, run only when GMSA roles were found).
+    pub fn collect_bindings(&mut self, text: &str, roles: &[String]) {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        for chunk in split_documents(text) {
+            if !may_contain_bindings(chunk.text.as_bytes(), roles) {
+                continue;
+            }
+            let Ok(docs) = parse_chunk(chunk, Limits::default()) else {
+                continue;
+            };
+            for doc in &docs {
+                let Classified::Objects(objects) = classify(&doc.root) else {
+                    continue;
+                };
+                for c in objects {
+                    let binding =
+                        matches!(c.id.kind.as_str(), "RoleBinding" | "ClusterRoleBinding");
+                    if binding && c.id.api_version.starts_with("rbac.authorization.k8s.io/") {
+                        self.add_binding(&c.id, c.node, roles);
+                    }
+                }
+            }
+        }
+    }
+
+    fn add_binding(&mut self, id: &crate::model::ResourceId, node: &Node<'_>, roles: &[String]) {
         let Some(role) = node.get("roleRef") else {
             return;
         };
@@ -300,6 +349,9 @@ impl Inventory {
         let (Some(role_kind), Some(role_name)) = (field(role, "kind"), field(role, "name")) else {
             return;
         };
+        if !roles.contains(&role_name) {
+            return;
+        }
         self.bindings.push(BindingDef {
             kind: id.kind.clone(),
             namespace: id.namespace.clone(),
@@ -352,16 +404,23 @@ mod tests {
     }
 
     #[test]
-    fn collects_gmsa_roles_and_every_binding() {
+    fn collects_gmsa_roles_then_their_bindings() {
         let role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: web}\nrules:\n- {apiGroups: [windows.k8s.io], resources: [gmsacredentialspecs], verbs: [use], resourceNames: [a, b]}\n- {apiGroups: ['*'], resources: [gmsacredentialspecs], verbs: ['*'], resourceNames: [c]}\n";
         let other = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: pods}\nrules:\n- {apiGroups: [''], resources: [pods], verbs: [get]}\n";
         let binding = "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: web}\nsubjects: [{kind: ServiceAccount, name: app}]\nroleRef: {kind: Role, name: r, apiGroup: rbac.authorization.k8s.io}\n";
         // A role without the resource in its text is not worth a parse; a binding always is.
         assert!(!may_contain_definitions(other.as_bytes()));
         assert!(may_contain_definitions(role.as_bytes()));
-        assert!(may_contain_definitions(binding.as_bytes()));
+        assert!(!may_contain_definitions(binding.as_bytes()));
+        let names = vec!["r".to_owned()];
+        assert!(may_contain_bindings(binding.as_bytes(), &names));
+        assert!(!may_contain_bindings(binding.as_bytes(), &["q".to_owned()]));
+        let text = format!("{role}---\n{other}---\n{binding}");
         let mut inv = Inventory::default();
-        inv.collect("rbac.yaml", &format!("{role}---\n{other}---\n{binding}"));
+        inv.collect("rbac.yaml", &text);
+        assert_eq!(inv.gmsa_role_names(), names);
+        assert!(inv.bindings.is_empty());
+        inv.collect_bindings(&text, &names);
         assert_eq!(inv.gmsa_roles.len(), 1);
         let r = &inv.gmsa_roles[0];
         assert_eq!(r.grants, Some(vec!["a".into(), "b".into(), "c".into()]));

@@ -46,7 +46,7 @@ fn doc_examples_run() {
             // Each example is its own input: RuntimeClasses and Namespaces it defines count.
             let path = format!("{name}.{kind}{i}.yaml");
             let mut inventory = Inventory::default();
-            inventory.collect(&path, &body);
+            inventory.collect_one(&path, &body);
             let cx = Context {
                 config: &config,
                 images: &images,

@@ -136,6 +136,10 @@ fn lint_render(name: String, text: String, cx: &Context<'_>) -> FileReport {
         local.collect(&name, &text);
     }
     local.absorb(cx.inventory.clone());
+    let roles = local.gmsa_role_names();
+    if !roles.is_empty() && crate::inventory::may_contain_bindings(text.as_bytes(), &roles) {
+        local.collect_bindings(&text, &roles);
+    }
     let cx = Context {
         inventory: &local,
         ..*cx
