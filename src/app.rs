@@ -290,56 +290,43 @@ fn try_run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Resul
 /// The pre-pass: RuntimeClasses, Namespaces and GMSA specs from every input, merged in path
 /// order so the first definition of a name wins whatever the thread count.
 fn collect_inventory(inputs: &[Input], stdin: Option<&[u8]>, limit: u64) -> Inventory {
-    let parts: Vec<Inventory> = inputs
-        .par_iter()
-        .map(|input| {
-            let mut inv = Inventory::default();
-            let bytes = match input {
-                Input::Stdin { .. } => stdin.map(<[u8]>::to_vec),
-                Input::File { path, .. } => read_limited(path, limit).ok().and_then(Result::ok),
-                // Renders collect their own definitions when they are linted.
-                Input::Unreadable { .. }
-                | Input::Skipped { .. }
-                | Input::Chart { .. }
-                | Input::Kustomization { .. } => None,
-            };
-            if let Some(bytes) = bytes.filter(|b| may_contain_definitions(b)) {
-                if let Ok(text) = std::str::from_utf8(&bytes) {
-                    inv.collect(input.display(), text);
+    // One parallel pass over the files: those whose bytes pass `wanted` are read into `f`.
+    // Renders collect their own definitions when they are linted.
+    let pass = |wanted: &(dyn Fn(&[u8]) -> bool + Sync),
+                f: &(dyn Fn(&mut Inventory, &Input, &str) + Sync)| {
+        let parts: Vec<Inventory> = inputs
+            .par_iter()
+            .map(|input| {
+                let mut inv = Inventory::default();
+                let bytes = match input {
+                    Input::Stdin { .. } => stdin.map(<[u8]>::to_vec),
+                    Input::File { path, .. } => read_limited(path, limit).ok().and_then(Result::ok),
+                    _ => None,
+                };
+                let text = bytes.as_deref().filter(|b| wanted(b));
+                if let Some(text) = text.and_then(|b| std::str::from_utf8(b).ok()) {
+                    f(&mut inv, input, text);
                 }
-            }
-            inv
-        })
-        .collect();
+                inv
+            })
+            .collect();
+        parts
+    };
     let mut all = Inventory::default();
-    for p in parts {
+    for p in pass(&may_contain_definitions, &|inv, input, text| {
+        inv.collect(input.display(), text)
+    }) {
         all.absorb(p);
     }
-    // Bindings matter only for the roles that grant GMSA credential specs, which are rare:
-    // a second, filtered pass finds the bindings that refer to them.
+    // Bindings matter only for roles that name GMSA credential specs, which are rare: a
+    // second, filtered pass finds the bindings that refer to them.
     let roles = all.gmsa_role_names();
-    if roles.is_empty() {
-        return all;
-    }
-    let parts: Vec<Inventory> = inputs
-        .par_iter()
-        .map(|input| {
-            let mut inv = Inventory::default();
-            let bytes = match input {
-                Input::Stdin { .. } => stdin.map(<[u8]>::to_vec),
-                Input::File { path, .. } => read_limited(path, limit).ok().and_then(Result::ok),
-                _ => None,
-            };
-            if let Some(bytes) = bytes.filter(|b| may_contain_bindings(b, &roles)) {
-                if let Ok(text) = std::str::from_utf8(&bytes) {
-                    inv.collect_bindings(text, &roles);
-                }
-            }
-            inv
-        })
-        .collect();
-    for p in parts {
-        all.absorb(p);
+    if !roles.is_empty() {
+        for p in pass(&|b| may_contain_bindings(b, &roles), &|inv, _, text| {
+            inv.collect_bindings(text, &roles)
+        }) {
+            all.absorb(p);
+        }
     }
     all
 }

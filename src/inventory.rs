@@ -147,86 +147,95 @@ fn preceded_by_kind(head: &[u8]) -> bool {
     key.ends_with(b"kind")
 }
 
+/// Calls `f` with every object of the documents of `text` that pass `wanted` (a cheap byte
+/// test on the document's text); the others are never parsed.
+fn each_object(
+    text: &str,
+    wanted: impl Fn(&[u8]) -> bool,
+    mut f: impl FnMut(crate::model::Candidate<'_, '_>),
+) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for chunk in split_documents(text) {
+        if !wanted(chunk.text.as_bytes()) {
+            continue;
+        }
+        let Ok(docs) = parse_chunk(chunk, Limits::default()) else {
+            continue;
+        };
+        for doc in &docs {
+            if let Classified::Objects(objects) = classify(&doc.root) {
+                objects.into_iter().for_each(&mut f);
+            }
+        }
+    }
+}
+
 impl Inventory {
     /// Adds the definitions found in one file's text.
     pub fn collect(&mut self, path: &str, text: &str) {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // Only the documents that may define something are parsed, and only the definitions
         // are decoded: a Namespace at the top of an install bundle must not cost a second
         // typed decode of every workload below it.
-        for chunk in split_documents(text) {
-            if !may_contain_definitions(chunk.text.as_bytes()) {
-                continue;
-            }
-            let Ok(docs) = parse_chunk(chunk, Limits::default()) else {
-                continue;
+        each_object(text, may_contain_definitions, |candidate| {
+            let name_span = candidate
+                .node
+                .get("metadata")
+                .and_then(|m| m.get("name"))
+                .map_or(candidate.node.span, |n| n.span);
+            let origin = Origin::File {
+                path: path.to_owned(),
+                span: name_span,
             };
-            for doc in &docs {
-                let Classified::Objects(objects) = classify(&doc.root) else {
-                    continue;
-                };
-                for candidate in objects {
-                    let name_span = candidate
-                        .node
-                        .get("metadata")
-                        .and_then(|m| m.get("name"))
-                        .map_or(candidate.node.span, |n| n.span);
-                    let origin = Origin::File {
-                        path: path.to_owned(),
-                        span: name_span,
-                    };
-                    let rbac = candidate
-                        .id
-                        .api_version
-                        .starts_with("rbac.authorization.k8s.io/");
-                    match candidate.id.kind.as_str() {
-                        "GMSACredentialSpec" => {
-                            self.add_gmsa(candidate.node, candidate.id.name.clone(), origin);
-                            continue;
-                        }
-                        "Role" | "ClusterRole" if rbac => {
-                            self.add_role(&candidate.id, candidate.node, origin);
-                            continue;
-                        }
-                        "RuntimeClass" | "Namespace" => {}
-                        _ => continue,
-                    }
-                    let Ok(obj) = candidate.decode() else {
-                        continue;
-                    };
-                    match obj.typed {
-                        Typed::RuntimeClass(rc) => {
-                            let name = rc.metadata.name.clone().unwrap_or_default();
-                            let has_scheduling = rc.scheduling.is_some();
-                            let (node_selector, tolerations) = match rc.scheduling {
-                                Some(s) => (s.node_selector, s.tolerations),
-                                None => (None, None),
-                            };
-                            self.runtime_classes
-                                .entry(name.clone())
-                                .or_insert(RuntimeClassDef {
-                                    name,
-                                    handler: rc.handler,
-                                    node_selector,
-                                    tolerations,
-                                    has_scheduling,
-                                    overhead: rc.overhead.and_then(|o| o.pod_fixed),
-                                    origin,
-                                });
-                        }
-                        Typed::Namespace(ns) => {
-                            let name = ns.metadata.name.clone().unwrap_or_default();
-                            self.namespaces.entry(name.clone()).or_insert(NamespaceDef {
-                                name,
-                                labels: ns.metadata.labels.unwrap_or_default(),
-                                origin,
-                            });
-                        }
-                        _ => {}
-                    }
+            let rbac = candidate
+                .id
+                .api_version
+                .starts_with("rbac.authorization.k8s.io/");
+            match candidate.id.kind.as_str() {
+                "GMSACredentialSpec" => {
+                    self.add_gmsa(candidate.node, candidate.id.name.clone(), origin);
+                    return;
                 }
+                "Role" | "ClusterRole" if rbac => {
+                    self.add_role(&candidate.id, candidate.node, origin);
+                    return;
+                }
+                "RuntimeClass" | "Namespace" => {}
+                _ => return,
             }
-        }
+            let Ok(obj) = candidate.decode() else {
+                return;
+            };
+            match obj.typed {
+                Typed::RuntimeClass(rc) => {
+                    let name = rc.metadata.name.clone().unwrap_or_default();
+                    let has_scheduling = rc.scheduling.is_some();
+                    let (node_selector, tolerations) = match rc.scheduling {
+                        Some(s) => (s.node_selector, s.tolerations),
+                        None => (None, None),
+                    };
+                    self.runtime_classes
+                        .entry(name.clone())
+                        .or_insert(RuntimeClassDef {
+                            name,
+                            handler: rc.handler,
+                            node_selector,
+                            tolerations,
+                            has_scheduling,
+                            overhead: rc.overhead.and_then(|o| o.pod_fixed),
+                            origin,
+                        });
+                }
+                Typed::Namespace(ns) => {
+                    let name = ns.metadata.name.clone().unwrap_or_default();
+                    self.namespaces.entry(name.clone()).or_insert(NamespaceDef {
+                        name,
+                        labels: ns.metadata.labels.unwrap_or_default(),
+                        origin,
+                    });
+                }
+                _ => {}
+            }
+        });
     }
 
     fn add_gmsa(&mut self, node: &Node<'_>, name: Option<String>, origin: Origin) {
@@ -318,27 +327,16 @@ impl Inventory {
     /// Adds the RoleBindings and ClusterRoleBindings of one file's text that refer to one
     /// of `roles` (the second pre-pass, run only when GMSA roles were found).
     pub fn collect_bindings(&mut self, text: &str, roles: &[String]) {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        for chunk in split_documents(text) {
-            if !may_contain_bindings(chunk.text.as_bytes(), roles) {
-                continue;
-            }
-            let Ok(docs) = parse_chunk(chunk, Limits::default()) else {
-                continue;
-            };
-            for doc in &docs {
-                let Classified::Objects(objects) = classify(&doc.root) else {
-                    continue;
-                };
-                for c in objects {
-                    let binding =
-                        matches!(c.id.kind.as_str(), "RoleBinding" | "ClusterRoleBinding");
-                    if binding && c.id.api_version.starts_with("rbac.authorization.k8s.io/") {
-                        self.add_binding(&c.id, c.node, roles);
-                    }
+        each_object(
+            text,
+            |b| may_contain_bindings(b, roles),
+            |c| {
+                let binding = matches!(c.id.kind.as_str(), "RoleBinding" | "ClusterRoleBinding");
+                if binding && c.id.api_version.starts_with("rbac.authorization.k8s.io/") {
+                    self.add_binding(&c.id, c.node, roles);
                 }
-            }
-        }
+            },
+        );
     }
 
     fn add_binding(&mut self, id: &crate::model::ResourceId, node: &Node<'_>, roles: &[String]) {
