@@ -1,27 +1,17 @@
 //! `os-label-value-invalid`: a node selector value for `kubernetes.io/os` that no kubelet
 //! ever writes (`Windows`, `win`, `Linux`), so it matches no node.
 
-use super::shared::{pod_selector_uses, runtime_class_selector_uses, Place, SelectorUse};
+use super::shared::{
+    bad_label_values, bad_value_blocks, pod_selector_uses, runtime_class_selector_uses, BadValue,
+    SelectorUse,
+};
 use super::{Category, Context, Rule};
 use crate::cluster::{BETA_OS_LABEL, OS_LABEL};
 use crate::finding::{Finding, Label, Severity};
-use crate::inventory::Origin;
 use crate::model::{Object, ResourceId, Typed, Workload};
-use crate::placement::{scheduling, RuntimeClassRef};
 use crate::yaml::Span;
 
 const NAME: &str = "os-label-value-invalid";
-
-/// One bad value and how bad: an error when the requirement can match no node, a warning
-/// for a dead value in an `In` list that has a valid one, or in a `NotIn` list.
-#[derive(Debug, Clone)]
-struct Bad<'n> {
-    key: &'n str,
-    value: &'n str,
-    span: Span,
-    operator: &'n str,
-    severity: Severity,
-}
 
 pub fn os_label_value_invalid_diagnostic(
     id: &ResourceId,
@@ -66,48 +56,19 @@ fn is_os_key(k: &str) -> bool {
     k == OS_LABEL || k == BETA_OS_LABEL
 }
 
-fn bad_values<'n>(uses: &[SelectorUse<'n>]) -> Vec<Bad<'n>> {
-    let mut out = Vec::new();
-    for u in uses.iter().filter(|u| is_os_key(u.key)) {
-        if u.place == Place::PreferredAffinity {
-            continue;
-        }
-        let valid = |v: &str| matches!(v, "linux" | "windows");
-        let has_valid = u.values.iter().any(|(v, _)| valid(v));
-        let severity = match u.operator {
-            "=" | "In" if !has_valid => Severity::Error,
-            "=" | "In" | "NotIn" => Severity::Warning,
-            _ => continue,
-        };
-        for (value, span) in u.values.iter().filter(|(v, _)| !valid(v)) {
-            out.push(Bad {
-                key: u.key,
-                value,
-                span: *span,
-                operator: u.operator,
-                severity,
-            });
-        }
-    }
-    out
+fn is_valid(v: &str) -> bool {
+    matches!(v, "linux" | "windows")
+}
+
+fn bad_values<'n>(uses: &[SelectorUse<'n>]) -> Vec<BadValue<'n>> {
+    bad_label_values(uses, is_os_key, is_valid)
 }
 
 /// Does an invalid OS value make the pod (with its RuntimeClass) unschedulable?
 pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
     let own = bad_values(&pod_selector_uses(w.spec_node));
-    if own.iter().any(|b| b.severity == Severity::Error) {
-        return true;
-    }
-    // A RuntimeClass in the scanned files is reported where it is written; its bad value
-    // still explains this pod's placement.
-    match scheduling(w, cx).runtime_class {
-        RuntimeClassRef::Found(rc) if matches!(rc.origin, Origin::File { .. }) => rc
-            .node_selector
-            .iter()
-            .flatten()
-            .any(|(k, v)| is_os_key(k) && !matches!(v.as_str(), "linux" | "windows")),
-        _ => false,
-    }
+    let own_error = own.iter().any(|b| b.severity == Severity::Error);
+    bad_value_blocks(w, cx, own_error, is_os_key, is_valid)
 }
 
 pub struct OsLabelValueInvalid;

@@ -332,3 +332,71 @@ pub fn runtime_class_selector_uses<'n>(rc: &'n Node<'n>) -> Vec<SelectorUse<'n>>
     );
     out
 }
+
+/// A selector value that no kubelet writes for its label, and how bad it is: an error when
+/// the requirement can match no node, a warning for a dead value in an `In` list that has a
+/// valid one, or in a `NotIn` list. Preferred affinity is a wish and is skipped.
+#[derive(Debug, Clone)]
+pub struct BadValue<'n> {
+    pub key: &'n str,
+    pub value: &'n str,
+    pub span: Span,
+    pub operator: &'n str,
+    pub severity: crate::finding::Severity,
+}
+
+/// The bad values among `uses` for the keys `key` accepts, judged by `valid`.
+pub fn bad_label_values<'n>(
+    uses: &[SelectorUse<'n>],
+    key: impl Fn(&str) -> bool,
+    valid: impl Fn(&str) -> bool,
+) -> Vec<BadValue<'n>> {
+    use crate::finding::Severity;
+    let mut out = Vec::new();
+    for u in uses.iter().filter(|u| key(u.key)) {
+        if u.place == Place::PreferredAffinity {
+            continue;
+        }
+        let has_valid = u.values.iter().any(|(v, _)| valid(v));
+        let severity = match u.operator {
+            "=" | "In" if !has_valid => Severity::Error,
+            "=" | "In" | "NotIn" => Severity::Warning,
+            _ => continue,
+        };
+        for (value, span) in u.values.iter().filter(|(v, _)| !valid(v)) {
+            out.push(BadValue {
+                key: u.key,
+                value,
+                span: *span,
+                operator: u.operator,
+                severity,
+            });
+        }
+    }
+    out
+}
+
+/// Does a bad value make the pod unschedulable: an error among its own selectors, or a bad
+/// value in the nodeSelector of its RuntimeClass (when that is in a scanned file, where it is
+/// reported; it still explains this pod's placement)?
+pub fn bad_value_blocks<'a>(
+    w: &Workload<'a>,
+    cx: &Context<'a>,
+    own_error: bool,
+    key: impl Fn(&str) -> bool,
+    valid: impl Fn(&str) -> bool,
+) -> bool {
+    use crate::inventory::Origin;
+    use crate::placement::{scheduling, RuntimeClassRef};
+    if own_error {
+        return true;
+    }
+    match scheduling(w, cx).runtime_class {
+        RuntimeClassRef::Found(rc) if matches!(rc.origin, Origin::File { .. }) => rc
+            .node_selector
+            .iter()
+            .flatten()
+            .any(|(k, v)| key(k) && !valid(v)),
+        _ => false,
+    }
+}

@@ -1,14 +1,15 @@
 //! `windows-build-label-format`: a `node.kubernetes.io/windows-build` value that is not the
 //! `10.0.NNNNN` a Windows kubelet writes, so it matches no node.
 
-use super::shared::{pod_selector_uses, runtime_class_selector_uses, Place, SelectorUse};
+use super::shared::{
+    bad_label_values, bad_value_blocks, pod_selector_uses, runtime_class_selector_uses, Place,
+    SelectorUse,
+};
 use super::{Category, Context, Rule};
 use crate::cluster::{parse_build_label, WINDOWS_BUILD_LABEL};
 use crate::finding::{Finding, Label, Severity};
 use crate::images::build_from_version_name;
-use crate::inventory::Origin;
 use crate::model::{Object, ResourceId, Typed, Workload};
-use crate::placement::{scheduling, RuntimeClassRef};
 use crate::yaml::Span;
 
 const NAME: &str = "windows-build-label-format";
@@ -59,54 +60,45 @@ pub fn windows_build_label_format_diagnostic(
     .with_resource(id)
 }
 
+fn is_build_key(k: &str) -> bool {
+    k == WINDOWS_BUILD_LABEL
+}
+
+fn is_valid(v: &str) -> bool {
+    parse_build_label(v).is_some()
+}
+
 fn bad_values<'n>(uses: &[SelectorUse<'n>]) -> Vec<Bad<'n>> {
-    let mut out = Vec::new();
-    for u in uses.iter().filter(|u| u.key == WINDOWS_BUILD_LABEL) {
-        if u.place == Place::PreferredAffinity {
-            continue;
-        }
-        if matches!(u.operator, "Gt" | "Lt") {
-            out.push(Bad {
-                value: None,
-                span: u.key_span,
-                operator: u.operator,
-                severity: Severity::Error,
-            });
-            continue;
-        }
-        let valid = |v: &str| parse_build_label(v).is_some();
-        let has_valid = u.values.iter().any(|(v, _)| valid(v));
-        let severity = match u.operator {
-            "=" | "In" if !has_valid => Severity::Error,
-            "=" | "In" | "NotIn" => Severity::Warning,
-            _ => continue,
-        };
-        for (value, span) in u.values.iter().filter(|(v, _)| !valid(v)) {
-            out.push(Bad {
-                value: Some(value),
-                span: *span,
-                operator: u.operator,
-                severity,
-            });
-        }
-    }
+    // `Gt`/`Lt` compare integers, which `10.0.NNNNN` is not: the requirement never matches.
+    let mut out: Vec<Bad<'n>> = uses
+        .iter()
+        .filter(|u| is_build_key(u.key) && u.place != Place::PreferredAffinity)
+        .filter(|u| matches!(u.operator, "Gt" | "Lt"))
+        .map(|u| Bad {
+            value: None,
+            span: u.key_span,
+            operator: u.operator,
+            severity: Severity::Error,
+        })
+        .collect();
+    out.extend(
+        bad_label_values(uses, is_build_key, is_valid)
+            .into_iter()
+            .map(|b| Bad {
+                value: Some(b.value),
+                span: b.span,
+                operator: b.operator,
+                severity: b.severity,
+            }),
+    );
     out
 }
 
 /// Does a malformed build value make the pod (with its RuntimeClass) unschedulable?
 pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
     let own = bad_values(&pod_selector_uses(w.spec_node));
-    if own.iter().any(|b| b.severity == Severity::Error) {
-        return true;
-    }
-    match scheduling(w, cx).runtime_class {
-        RuntimeClassRef::Found(rc) if matches!(rc.origin, Origin::File { .. }) => rc
-            .node_selector
-            .as_ref()
-            .and_then(|s| s.get(WINDOWS_BUILD_LABEL))
-            .is_some_and(|v| parse_build_label(v).is_none()),
-        _ => false,
-    }
+    let own_error = own.iter().any(|b| b.severity == Severity::Error);
+    bad_value_blocks(w, cx, own_error, is_build_key, is_valid)
 }
 
 pub struct WindowsBuildLabelFormat;
