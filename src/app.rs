@@ -179,11 +179,8 @@ fn try_run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Resul
     // Workers lint inputs in parallel and hand reports over as they finish; this thread writes
     // them in input order. `par_bridge` hands out inputs roughly in order, so few reports wait.
     // Renders report at template and base files that several inputs can share (kustomize
-    // bases), so when there are any, reports are gathered, merged per file and written in path
-    // order at the end.
-    let gather = inputs
-        .iter()
-        .any(|i| matches!(i, Input::Chart { .. } | Input::Kustomization { .. }));
+    // bases), so their reports are gathered, merged per file and written in path order after
+    // the plain files; plain files stream, so memory does not grow with the tree.
     let mut gathered = Vec::new();
     let mut emit = |mut report: FileReport| -> io::Result<()> {
         policy.apply(&mut report);
@@ -242,7 +239,10 @@ fn try_run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Resul
             while let Some(mut reports) = pending.remove(&next) {
                 progress.tick();
                 next += 1;
-                if gather {
+                if matches!(
+                    inputs[next - 1],
+                    Input::Chart { .. } | Input::Kustomization { .. }
+                ) {
                     gathered.append(&mut reports);
                     continue;
                 }
