@@ -294,7 +294,7 @@ fn collect_inventory(inputs: &[Input], stdin: Option<&[u8]>, limit: u64) -> Inve
     // Renders collect their own definitions when they are linted.
     let pass = |wanted: &(dyn Fn(&[u8]) -> bool + Sync),
                 f: &(dyn Fn(&mut Inventory, &Input, &str) + Sync)| {
-        let parts: Vec<Inventory> = inputs
+        inputs
             .par_iter()
             .map(|input| {
                 let mut inv = Inventory::default();
@@ -309,8 +309,7 @@ fn collect_inventory(inputs: &[Input], stdin: Option<&[u8]>, limit: u64) -> Inve
                 }
                 inv
             })
-            .collect();
-        parts
+            .collect::<Vec<Inventory>>()
     };
     let mut all = Inventory::default();
     for p in pass(&may_contain_definitions, &|inv, input, text| {

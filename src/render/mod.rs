@@ -312,7 +312,8 @@ fn shown_paths(message: &str, base: &Path, shown: &str) -> String {
         if c == '/' && is_start(prev) {
             let end = rest.find(is_end).unwrap_or(rest.len());
             let token = Path::new(&rest[..end]);
-            if first(token).is_some() && first(token) == first(base) {
+            let near = first(token);
+            if near.is_some() && near == first(base) {
                 out.push_str(&join_display(shown, &relative(&normalize(token), base)));
                 prev = rest[..end].chars().last();
                 rest = &rest[end..];

@@ -171,16 +171,7 @@ pub fn build_pins(sched: &Scheduling<'_>, cx: &Context<'_>) -> BuildPins {
     let admitted: Vec<u32> = candidates
         .iter()
         .copied()
-        .filter(|b| {
-            let build = WINDOWS_BUILD_LABEL;
-            let known = any_node()
-                .iter()
-                .find(|n| n.labels.get(build).and_then(|v| parse_build_label(v)) == Some(*b));
-            match known {
-                Some(node) => sched.admits(node).possible(),
-                None => sched.admits(&windows_host(*b)).possible(),
-            }
-        })
+        .filter(|b| sched.admits(&windows_host(*b)).possible())
         .collect();
     BuildPins {
         pinned: admitted.len() != candidates.len(),
