@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 
-use crate::model::ResourceId;
+use crate::k8s::ResourceId;
 use crate::yaml::Span;
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
@@ -68,7 +68,7 @@ pub struct Finding {
     /// Why the finding is suppressed (an annotation, a comment, the baseline), if it is.
     pub suppressed: Option<String>,
     /// Set when the finding was made in a Helm render or kustomize build and moved to the
-    /// template or base file it came from (`crate::render`).
+    /// template or base file it came from (`crate::engine::render`).
     pub rendered: Option<RenderedAt>,
 }
 

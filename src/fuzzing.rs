@@ -2,12 +2,12 @@
 //! (`tests/fuzz_smoke.rs`). Each one checks the invariants that must hold for any input, and
 //! panics when one does not, so the fuzzer reports it.
 
-use crate::config::{self, Config};
+use crate::engine::config::{self, Config};
+use crate::engine::lint::lint_bytes;
+use crate::engine::lint::Scope;
+use crate::facts::images::Classifier;
+use crate::facts::inventory::Inventory;
 use crate::finding::SourceText;
-use crate::images::Classifier;
-use crate::inventory::Inventory;
-use crate::lint::lint_bytes;
-use crate::rules::Context;
 use crate::yaml::{parse_chunk, split_documents, Limits, Node, Value};
 
 /// Chunks tile the input exactly and in order.
@@ -73,10 +73,9 @@ pub fn lint(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         inventory.collect_one("fuzz.yaml", text);
     }
-    let cx = Context {
+    let cx = Scope {
         config: &config,
-        images: &images,
-        inventory: &inventory,
+        facts: config.context(&images, &inventory),
     };
     let report = lint_bytes("fuzz.yaml".into(), data.to_vec(), &cx);
     check_findings(&report.source, &report.findings);

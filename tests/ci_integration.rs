@@ -501,7 +501,7 @@ fn config_schema_matches_the_config_parser() {
             .map(|o| o.keys().cloned().collect())
             .unwrap_or_default();
         documented.sort();
-        let mut accepted: Vec<String> = winlint::config::keys_at(path)
+        let mut accepted: Vec<String> = winlint::engine::config::keys_at(path)
             .iter()
             .map(|s| s.to_string())
             .collect();

@@ -10,12 +10,13 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use common::{root, transcript, winlint};
-use winlint::config::Config;
-use winlint::images::Classifier;
-use winlint::inventory::Inventory;
-use winlint::lint::lint_text;
-use winlint::rules::{self, Context};
-use winlint::windows_fields::{self, Field, CONTAINER_FIELDS, POD_FIELDS};
+use winlint::engine::config::Config;
+use winlint::engine::lint::lint_text;
+use winlint::engine::lint::Scope;
+use winlint::facts::images::Classifier;
+use winlint::facts::inventory::Inventory;
+use winlint::k8s::windows_fields::{self, Field, CONTAINER_FIELDS, POD_FIELDS};
+use winlint::rules;
 
 /// Every rule of this family.
 const POD_VALIDATION_RULES: &[&str] = &[
@@ -424,10 +425,9 @@ fn lint(text: String) -> Vec<(usize, &'static str)> {
     let config = Config::default();
     let images = Classifier::default();
     let inventory = Inventory::default();
-    let cx = Context {
+    let cx = Scope {
         config: &config,
-        images: &images,
-        inventory: &inventory,
+        facts: config.context(&images, &inventory),
     };
     let report = lint_text("table.yaml".into(), text, &cx);
     assert!(
@@ -520,7 +520,7 @@ fn rule_docs_list_the_table_fields() {
 fn configs_in_fixtures_validate() {
     for c in CASES.iter().filter_map(|c| c.config) {
         assert!(Path::new(&root().join(c)).is_file(), "{c}");
-        winlint::config::parse(c, &std::fs::read_to_string(root().join(c)).expect("read"))
+        winlint::engine::config::parse(c, &std::fs::read_to_string(root().join(c)).expect("read"))
             .expect("valid config");
     }
 }

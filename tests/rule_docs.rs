@@ -2,12 +2,13 @@
 //! `yaml good` examples none; the rendered bad examples are snapshotted. Plus invariants over
 //! the registry: names, docs, sections, and the README's rule table.
 
-use winlint::config::Config;
-use winlint::images::Classifier;
-use winlint::inventory::Inventory;
-use winlint::lint::lint_text;
+use winlint::engine::config::Config;
+use winlint::engine::lint::lint_text;
+use winlint::engine::lint::Scope;
+use winlint::facts::images::Classifier;
+use winlint::facts::inventory::Inventory;
 use winlint::output::{write_human, HumanStyle};
-use winlint::rules::{self, Context, RULES};
+use winlint::rules::{self, RULES};
 
 /// The fenced blocks of a doc with their info string (`yaml bad`, `yaml good`, ...).
 fn blocks(doc: &str) -> Vec<(String, String)> {
@@ -47,10 +48,9 @@ fn doc_examples_run() {
             let path = format!("{name}.{kind}{i}.yaml");
             let mut inventory = Inventory::default();
             inventory.collect_one(&path, &body);
-            let cx = Context {
+            let cx = Scope {
                 config: &config,
-                images: &images,
-                inventory: &inventory,
+                facts: config.context(&images, &inventory),
             };
             let mut report = lint_text(path, body, &cx);
             let hits = report.findings.iter().filter(|f| f.rule == name).count();
@@ -184,5 +184,69 @@ fn readme_precedence_table_matches_the_code() {
         readme[start..end].trim(),
         rules::precedence::markdown_table().trim(),
         "README precedence table is stale: paste the output of rules::precedence::markdown_table()"
+    );
+}
+
+/// Every finding carries a severity its rule declares (the default or a graded one), over
+/// every fixture and, when `../shared/corpus` is beside the checkout, the corpus.
+#[test]
+fn emitted_severities_are_declared() {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if p
+                .extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+            {
+                out.push(p);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    files(&root.join("fixtures"), &mut paths);
+    files(&root.join("../shared/corpus"), &mut paths);
+    let mut config = Config::default();
+    config.rules.select.push("all".into());
+    let images = Classifier::default();
+    let mut seen = std::collections::BTreeSet::new();
+    for path in &paths {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let mut inventory = Inventory::default();
+        inventory.collect_one("input.yaml", &text);
+        let cx = Scope {
+            config: &config,
+            facts: config.context(&images, &inventory),
+        };
+        let report = lint_text(path.display().to_string(), text, &cx);
+        for f in &report.findings {
+            let rule = rules::find(f.rule).expect("a finding names a rule");
+            assert!(
+                rule.meta().emits(f.severity),
+                "{}: {} emitted {}, which it does not declare",
+                path.display(),
+                f.rule,
+                f.severity
+            );
+            seen.insert((f.rule, f.severity));
+        }
+    }
+    // The walk found something to judge: graded rules among them.
+    assert!(
+        seen.len() > 20,
+        "only {} rule/severity pairs seen",
+        seen.len()
+    );
+    assert!(
+        seen.iter()
+            .any(|(r, s)| rules::find(r).is_some_and(|r| r.default_severity() != *s)),
+        "no graded severity seen"
     );
 }

@@ -4,8 +4,8 @@
 use std::io::{self, Write};
 
 use super::{Sink, Summary};
+use crate::engine::lint::FileReport;
 use crate::finding::Severity;
-use crate::lint::FileReport;
 
 pub struct Github;
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::{Sink, Summary};
-use crate::lint::FileReport;
+use crate::engine::lint::FileReport;
 
 #[derive(Default)]
 pub struct Junit {

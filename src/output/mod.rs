@@ -10,8 +10,8 @@ use miette::{
 };
 use serde::Serialize;
 
+use crate::engine::lint::{Counts, FileReport};
 use crate::finding::{Finding, Severity, WithSource};
-use crate::lint::{Counts, FileReport};
 
 mod github;
 mod junit;

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 use super::{Sink, Summary};
+use crate::engine::lint::FileReport;
 use crate::finding::{Finding, Severity};
-use crate::lint::FileReport;
 use crate::rules::{self, RULES};
 
 /// Where rule docs are published: the rule's Markdown in the project repository.
@@ -59,7 +59,7 @@ impl Sarif {
 
     /// The path relative to the repository root, with `/`; paths outside it stay as typed.
     fn uri(&self, shown: &str) -> String {
-        crate::walk::relative_to(&self.root, &self.cwd, shown)
+        crate::engine::paths::relative_to(&self.root, &self.cwd, shown)
     }
 
     fn result(&self, r: &FileReport, f: &Finding) -> Value {

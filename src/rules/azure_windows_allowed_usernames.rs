@@ -4,26 +4,22 @@
 //! `ContainerAdministrator` for others) must be in `azurePolicy.allowedUserNames`, or be a
 //! `DOMAIN\user` matching an allowed `DOMAIN\*`.
 
-use super::{Category, Context, Rule};
-use crate::azure_policy;
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
-use crate::security;
+use super::{Context, Pod, Rule};
+use crate::facts::azure_policy;
+use crate::finding::{Finding, Label};
+use crate::facts::security;
 use crate::yaml::Span;
 
-const NAME: &str = "azure-windows-allowed-usernames";
 
 pub fn azure_windows_allowed_usernames_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     container: &str,
     user: &str,
     allowed: &[String],
     at: Span,
     windows_at: Span,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Info,
+    META.finding(
         format!("container <{container}> has disallowed runAsUsername `{user}`"),
         Label::new(at, format!("runs as {user}")),
     )
@@ -51,27 +47,20 @@ pub fn allowed(user: &str, allowed: &[String]) -> bool {
         })
 }
 
-pub struct AzureWindowsAllowedUsernames;
+declare_rule! {
+    pub struct AzureWindowsAllowedUsernames {
+        name: "azure-windows-allowed-usernames",
+        category: Pedantic,
+        severity: Info,
+    }
+}
 
 impl Rule for AzureWindowsAllowedUsernames {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Pedantic
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Info
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/azure-windows-allowed-usernames.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((windows_at, containers)) = azure_policy::evaluated(w, cx) else {
             return;
         };
-        let list = &cx.config.azure_policy.allowed_user_names;
+        let list = &cx.azure_policy.allowed_user_names;
         for c in containers {
             let (user, at) = match security::run_as_user_name(w, &c) {
                 Some(u) => (u.value, u.span),

@@ -3,25 +3,21 @@
 //! the pod's) is `ContainerAdministrator`, or that sets none, is not run-as-non-root, and whose
 //! image does not match `mcr.microsoft.com/windows/nanoserver`.
 
-use super::{Category, Context, Rule};
-use crate::azure_policy;
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
-use crate::security;
+use super::{Context, Pod, Rule};
+use crate::facts::azure_policy;
+use crate::finding::{Finding, Label};
+use crate::facts::security;
 use crate::yaml::Span;
 
-const NAME: &str = "azure-windows-container-admin";
 
 pub fn azure_windows_container_admin_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     container: &str,
     label: &str,
     at: Span,
     windows_at: Span,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Info,
+    META.finding(
         format!("container <{container}> has ContainerAdministrator runAsUsername"),
         Label::new(at, label),
     )
@@ -30,23 +26,16 @@ pub fn azure_windows_container_admin_diagnostic(
     .with_resource(w.id)
 }
 
-pub struct AzureWindowsContainerAdmin;
+declare_rule! {
+    pub struct AzureWindowsContainerAdmin {
+        name: "azure-windows-container-admin",
+        category: Pedantic,
+        severity: Info,
+    }
+}
 
 impl Rule for AzureWindowsContainerAdmin {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Pedantic
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Info
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/azure-windows-container-admin.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((windows_at, containers)) = azure_policy::evaluated(w, cx) else {
             return;
         };

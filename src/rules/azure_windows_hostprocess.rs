@@ -2,23 +2,19 @@
 //! HostProcess containers" (1.0.0). Its Gatekeeper template is not published; winlint flags
 //! every init or regular HostProcess container whose image is not excluded.
 
-use super::{Category, Context, Rule};
-use crate::azure_policy;
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
-use crate::security;
+use super::{Context, Pod, Rule};
+use crate::facts::azure_policy;
+use crate::finding::{Finding, Label};
+use crate::facts::security;
 use crate::yaml::Span;
 
-const NAME: &str = "azure-windows-hostprocess";
 
 pub fn azure_windows_hostprocess_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     containers: &[String],
     at: Span,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Info,
+    META.finding(
         format!(
             "{} {} HostProcess",
             security::describe_many(containers),
@@ -30,24 +26,17 @@ pub fn azure_windows_hostprocess_diagnostic(
     .with_resource(w.id)
 }
 
-pub struct AzureWindowsHostprocess;
+declare_rule! {
+    pub struct AzureWindowsHostprocess {
+        name: "azure-windows-hostprocess",
+        category: Pedantic,
+        severity: Info,
+    }
+}
 
 impl Rule for AzureWindowsHostprocess {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Pedantic
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Info
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/azure-windows-hostprocess.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
-        let p = &cx.config.azure_policy;
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+        let p = cx.azure_policy;
         if azure_policy::namespace_excluded(w, p) {
             return;
         }

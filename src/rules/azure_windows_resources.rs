@@ -4,24 +4,19 @@
 //! serialises them, so winlint compares canonical quantities (`1000m` and `1` are equal,
 //! `1Gi` and `1073741824` are not).
 
-use super::{Category, Context, Rule};
-use crate::azure_policy;
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
+use super::{Context, Pod, Rule};
+use crate::facts::azure_policy;
+use crate::finding::{Finding, Label};
 use crate::yaml::{Node, Span};
 
-const NAME: &str = "azure-windows-resources";
-
 pub fn azure_windows_resources_missing_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     container: &str,
     missing: &[&str],
     at: Span,
     windows_at: Span,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Info,
+    META.finding(
         format!("container <{container}> has missing resource limits"),
         Label::new(at, format!("no {} limit", missing.join(" or "))),
     )
@@ -31,7 +26,7 @@ pub fn azure_windows_resources_missing_diagnostic(
 }
 
 pub fn azure_windows_resources_mismatch_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     container: &str,
     resource: &str,
     request: &str,
@@ -39,9 +34,7 @@ pub fn azure_windows_resources_mismatch_diagnostic(
     at: Span,
     windows_at: Span,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Info,
+    META.finding(
         format!("container <{container}> sets resource requests that do not match limits"),
         Label::new(at, format!("{resource} request {request} ≠ limit {limit}")),
     )
@@ -52,23 +45,16 @@ pub fn azure_windows_resources_mismatch_diagnostic(
     .with_resource(w.id)
 }
 
-pub struct AzureWindowsResources;
+declare_rule! {
+    pub struct AzureWindowsResources {
+        name: "azure-windows-resources",
+        category: Pedantic,
+        severity: Info,
+    }
+}
 
 impl Rule for AzureWindowsResources {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Pedantic
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Info
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/azure-windows-resources.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((windows_at, containers)) = azure_policy::evaluated(w, cx) else {
             return;
         };
@@ -87,7 +73,7 @@ impl Rule for AzureWindowsResources {
                     .node
                     .and_then(|n| n.entry("resources"))
                     .map(|e| e.key.span)
-                    .unwrap_or_else(|| crate::security::container_span(w, &c));
+                    .unwrap_or_else(|| crate::facts::security::container_span(w, &c));
                 out.push(azure_windows_resources_missing_diagnostic(
                     w, c.name, &missing, at, windows_at,
                 ));
@@ -119,6 +105,24 @@ fn text<'n>(n: &'n Node<'_>) -> &'n str {
 /// The string the API server writes a quantity back as (apimachinery `Quantity.String`, via
 /// `CanonicalizeBytes`), or `None` when it does not parse.
 pub fn canonical(q: &str) -> Option<String> {
+    let (negative, nanos, format) = parse_nanos(q)?;
+    if nanos == 0 {
+        return Some("0".into());
+    }
+    let sign = if negative { "-" } else { "" };
+    Some(format!("{sign}{}", write_nanos(nanos, format)))
+}
+
+/// How a quantity was written: the API server writes it back in the same format.
+#[derive(PartialEq)]
+enum Format {
+    BinarySi,
+    DecimalSi,
+    DecimalExponent,
+}
+
+/// A quantity's sign, its magnitude in nano units, and its format.
+fn parse_nanos(q: &str) -> Option<(bool, i128, Format)> {
     let (negative, rest) = match q.as_bytes().first()? {
         b'-' => (true, &q[1..]),
         b'+' => (false, &q[1..]),
@@ -135,21 +139,30 @@ pub fn canonical(q: &str) -> Option<String> {
     let digits = format!("{int_part}{frac_part}");
     let mut mantissa: i128 = digits.parse().ok()?;
     let mut scale: i32 = -(frac_part.len() as i32);
-    #[derive(PartialEq)]
-    enum Format {
-        BinarySi,
-        DecimalSi,
-        DecimalExponent,
-    }
-    let mut pow2 = 0u32;
-    let format = match suffix {
+    let (format, pow2, exponent) = parse_suffix(suffix)?;
+    scale += exponent;
+    mantissa = mantissa.checked_mul(1i128.checked_shl(pow2)?)?;
+    // In nano units, rounded away from zero as the parser does below 10^-9.
+    let shift = scale + 9;
+    let nanos: i128 = if shift >= 0 {
+        mantissa.checked_mul(10i128.checked_pow(shift as u32)?)?
+    } else {
+        let d = 10i128.checked_pow((-shift) as u32)?;
+        (mantissa + d - 1) / d
+    };
+    Some((negative, nanos, format))
+}
+
+/// A suffix's format, its power of two and its power of ten.
+fn parse_suffix(suffix: &str) -> Option<(Format, u32, i32)> {
+    Some(match suffix {
         "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" => {
-            pow2 = 10 * (1 + "KMGTPE".find(&suffix[..1])? as u32);
-            Format::BinarySi
+            let pow2 = 10 * (1 + "KMGTPE".find(&suffix[..1])? as u32);
+            (Format::BinarySi, pow2, 0)
         }
-        "" => Format::DecimalSi,
+        "" => (Format::DecimalSi, 0, 0),
         "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E" => {
-            scale += match suffix {
+            let exponent = match suffix {
                 "n" => -9,
                 "u" => -6,
                 "m" => -3,
@@ -160,27 +173,15 @@ pub fn canonical(q: &str) -> Option<String> {
                 "P" => 15,
                 _ => 18,
             };
-            Format::DecimalSi
+            (Format::DecimalSi, 0, exponent)
         }
-        s if s.starts_with(['e', 'E']) => {
-            scale += s[1..].parse::<i32>().ok()?;
-            Format::DecimalExponent
-        }
+        s if s.starts_with(['e', 'E']) => (Format::DecimalExponent, 0, s[1..].parse::<i32>().ok()?),
         _ => return None,
-    };
-    mantissa = mantissa.checked_mul(1i128.checked_shl(pow2)?)?;
-    // In nano units, rounded away from zero as the parser does below 10^-9.
-    let shift = scale + 9;
-    let nanos: i128 = if shift >= 0 {
-        mantissa.checked_mul(10i128.checked_pow(shift as u32)?)?
-    } else {
-        let d = 10i128.checked_pow((-shift) as u32)?;
-        (mantissa + d - 1) / d
-    };
-    if nanos == 0 {
-        return Some("0".into());
-    }
-    let sign = if negative { "-" } else { "" };
+    })
+}
+
+/// A non-zero magnitude in nano units, written in `format` without its sign.
+fn write_nanos(nanos: i128, format: Format) -> String {
     const NANO: i128 = 1_000_000_000;
     let binary = format == Format::BinarySi && nanos % NANO == 0 && nanos / NANO >= 1024;
     if binary {
@@ -190,7 +191,7 @@ pub fn canonical(q: &str) -> Option<String> {
             times += 1;
         }
         let suffix = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][times];
-        return Some(format!("{sign}{amount}{suffix}"));
+        return format!("{amount}{suffix}");
     }
     let (mut amount, mut exp) = (nanos, -9i32);
     while amount % 10 == 0 {
@@ -208,7 +209,12 @@ pub fn canonical(q: &str) -> Option<String> {
         }
         _ => {}
     }
-    let suffix = if format == Format::DecimalExponent {
+    format!("{amount}{}", decimal_suffix(exp, format))
+}
+
+/// The suffix for a power of ten that is a multiple of three.
+fn decimal_suffix(exp: i32, format: Format) -> String {
+    if format == Format::DecimalExponent {
         if exp == 0 {
             String::new()
         } else {
@@ -228,8 +234,7 @@ pub fn canonical(q: &str) -> Option<String> {
             18 => "E".into(),
             e => format!("e{e}"),
         }
-    };
-    Some(format!("{sign}{amount}{suffix}"))
+    }
 }
 
 #[cfg(test)]

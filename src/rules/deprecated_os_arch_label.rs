@@ -2,13 +2,12 @@
 //! the API server has flagged as deprecated since v1.14.
 
 use super::shared::{pod_selector_uses, runtime_class_selector_uses, yaml_str, Place};
-use super::{Category, Context, Rule};
-use crate::cluster::{ARCH_LABEL, BETA_ARCH_LABEL, BETA_OS_LABEL, OS_LABEL};
-use crate::finding::{Finding, Label, Severity};
-use crate::model::{Object, ResourceId, Typed, Workload};
+use super::{Context, Pod, Rule};
+use crate::facts::cluster::{ARCH_LABEL, BETA_ARCH_LABEL, BETA_OS_LABEL, OS_LABEL};
+use crate::finding::{Finding, Label};
+use crate::k8s::{Object, ResourceId, Typed};
 use crate::yaml::{Node, Span};
 
-const NAME: &str = "deprecated-os-arch-label";
 
 pub fn deprecated_os_arch_label_diagnostic(
     id: &ResourceId,
@@ -28,9 +27,7 @@ pub fn deprecated_os_arch_label_diagnostic(
         ),
         None => format!("use the GA label `{new}`, which every kubelet sets too"),
     };
-    Finding::new(
-        NAME,
-        Severity::Warning,
+    META.finding(
         format!("`{key}` is deprecated since v1.14; use `{new}` instead"),
         Label::new(span, "deprecated label"),
     )
@@ -42,23 +39,16 @@ fn deprecated(key: &str) -> bool {
     key == BETA_OS_LABEL || key == BETA_ARCH_LABEL
 }
 
-pub struct DeprecatedOsArchLabel;
+declare_rule! {
+    pub struct DeprecatedOsArchLabel {
+        name: "deprecated-os-arch-label",
+        category: Suspicious,
+        severity: Warning,
+    }
+}
 
 impl Rule for DeprecatedOsArchLabel {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/deprecated-os-arch-label.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         for u in pod_selector_uses(w.spec_node) {
             if deprecated(u.key) {
                 let value = match (u.place, u.values.as_slice()) {

@@ -2,23 +2,20 @@
 //! a Windows pod; those tags no longer include Windows images.
 
 use super::shared::{build_pins, image_facts, ImageFact};
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::images::{ImageOs, ImageRef};
-use crate::intent::{os_target, OsTarget};
-use crate::model::Workload;
-use crate::placement::scheduling;
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::images::{ImageOs, ImageRef};
+use crate::facts::intent::OsTarget;
+use crate::facts::pod::os_target;
+use crate::facts::pod::scheduling;
 
-const NAME: &str = "dotnet-multiplatform-tag-on-windows";
 
 pub fn dotnet_multiplatform_tag_on_windows_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     image: &ImageFact<'_>,
     suggestion: String,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         format!(
             "`{}` has no Windows image: .NET 8 and later multi-platform tags are Linux-only",
             image.image
@@ -49,7 +46,7 @@ fn suggest(image: &str, build: Option<u32>) -> String {
     format!("{repo}:{version}-{os}")
 }
 
-fn detect<'w>(w: &Workload<'w>, cx: &Context<'w>) -> Option<Vec<ImageFact<'w>>> {
+fn detect<'w>(w: &Pod<'w>, cx: &Context<'w>) -> Option<Vec<ImageFact<'w>>> {
     let facts = image_facts(w, cx.images);
     let dotnet: Vec<ImageFact<'w>> = facts
         .iter()
@@ -66,27 +63,16 @@ fn detect<'w>(w: &Workload<'w>, cx: &Context<'w>) -> Option<Vec<ImageFact<'w>>> 
     windows.then_some(dotnet)
 }
 
-pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
-    detect(w, cx).is_some()
+declare_rule! {
+    pub struct DotnetMultiplatformTagOnWindows {
+        name: "dotnet-multiplatform-tag-on-windows",
+        category: Correctness,
+        severity: Error,
+    }
 }
 
-pub struct DotnetMultiplatformTagOnWindows;
-
 impl Rule for DotnetMultiplatformTagOnWindows {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/dotnet-multiplatform-tag-on-windows.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(images) = detect(w, cx) else {
             return;
         };

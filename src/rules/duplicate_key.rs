@@ -1,13 +1,11 @@
 //! `duplicate-key`: the same key twice in one mapping; only the last value survives.
 
-use super::{Category, Rule};
-use crate::finding::{Finding, Label, Severity};
+use super::Rule;
+use crate::finding::{Finding, Label};
 use crate::yaml::Span;
 
 pub fn duplicate_key_diagnostic(span: Span, key: &str) -> Finding {
-    Finding::new(
-        "duplicate-key",
-        Severity::Warning,
+    META.finding(
         format!("duplicate key `{key}`: only the last value is kept"),
         Label::new(span, "repeated here"),
     )
@@ -16,19 +14,12 @@ pub fn duplicate_key_diagnostic(span: Span, key: &str) -> Finding {
     ))
 }
 
-pub struct DuplicateKey;
-
-impl Rule for DuplicateKey {
-    fn name(&self) -> &'static str {
-        "duplicate-key"
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/duplicate-key.md")
+declare_rule! {
+    pub struct DuplicateKey {
+        name: "duplicate-key",
+        category: Suspicious,
+        severity: Warning,
     }
 }
+
+impl Rule for DuplicateKey {}

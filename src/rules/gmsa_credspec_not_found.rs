@@ -4,29 +4,23 @@
 
 use serde_json::Value;
 
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::gmsa;
-use crate::model::Workload;
+use super::{Context, Pod, Rule};
+use crate::suggest::{closest, did_you_mean};
+use crate::finding::{Finding, Label};
+use crate::facts::gmsa;
 use crate::yaml::Span;
 
-const NAME: &str = "gmsa-credspec-not-found";
 
 pub fn gmsa_credspec_not_found_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     name: &str,
     known: &[&str],
     at: Span,
     why: &str,
 ) -> Finding {
     let lower = name.to_ascii_lowercase();
-    let close = known
-        .iter()
-        .map(|k| (crate::settings::edit_distance(&lower, k), *k))
-        .filter(|(d, _)| *d <= 2)
-        .min();
-    let mut help = match close {
-        Some((_, k)) => format!("did you mean `{k}`? "),
+    let mut help = match closest(&lower, known.iter().copied(), |_| 2) {
+        Some(k) => format!("{} ", did_you_mean(k)),
         None => String::new(),
     };
     help.push_str(&format!(
@@ -37,9 +31,7 @@ pub fn gmsa_credspec_not_found_diagnostic(
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         format!("cred spec {name} does not exist"),
         Label::new(at, "no GMSACredentialSpec with this name among the inputs"),
     )
@@ -48,14 +40,12 @@ pub fn gmsa_credspec_not_found_diagnostic(
 }
 
 pub fn gmsa_credspec_without_contents_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     name: &str,
     at: Span,
     why: &str,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         format!("cred spec {name} does not have a credspec key"),
         Label::new(at, "this GMSACredentialSpec has no `credspec`"),
     )
@@ -65,23 +55,16 @@ pub fn gmsa_credspec_without_contents_diagnostic(
     .with_resource(w.id)
 }
 
-pub struct GmsaCredspecNotFound;
+declare_rule! {
+    pub struct GmsaCredspecNotFound {
+        name: "gmsa-credspec-not-found",
+        category: Correctness,
+        severity: Error,
+    }
+}
 
 impl Rule for GmsaCredspecNotFound {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/gmsa-credspec-not-found.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(why) = gmsa::gate(w, cx) else { return };
         // Without any GMSACredentialSpec among the inputs, they all live elsewhere.
         if cx.inventory.gmsa_specs.is_empty() {

@@ -3,23 +3,19 @@
 //! `windowsOptions`, so it neither checks the name nor fills in `gmsaCredentialSpec`, and the
 //! container gets no GMSA identity of its own.
 
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::gmsa;
-use crate::model::Workload;
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::gmsa;
 use crate::yaml::Span;
 
-const NAME: &str = "gmsa-initcontainer-not-inlined";
 
 pub fn gmsa_initcontainer_not_inlined_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     who: &str,
     at: Span,
     why: &str,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Info,
+    META.finding(
         format!("the GMSA webhook does not fill in the credential spec of {who}: it runs without a GMSA identity"),
         Label::new(at, "neither checked nor inlined by the GMSA webhook"),
     )
@@ -29,23 +25,16 @@ pub fn gmsa_initcontainer_not_inlined_diagnostic(
     .with_resource(w.id)
 }
 
-pub struct GmsaInitcontainerNotInlined;
+declare_rule! {
+    pub struct GmsaInitcontainerNotInlined {
+        name: "gmsa-initcontainer-not-inlined",
+        category: Suspicious,
+        severity: Info,
+    }
+}
 
 impl Rule for GmsaInitcontainerNotInlined {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Info
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/gmsa-initcontainer-not-inlined.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(why) = gmsa::gate(w, cx) else { return };
         // The kubelet takes the two GMSA fields as a pair: a container that sets the name
         // without the contents does not inherit the pod's contents either.

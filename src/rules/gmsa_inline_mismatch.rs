@@ -1,16 +1,14 @@
 //! `gmsa-inline-mismatch`: an inline `gmsaCredentialSpec` that differs from the `credspec` of
 //! the GMSACredentialSpec named beside it; the windows-gmsa webhook rejects every pod (422).
 
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::gmsa;
-use crate::model::Workload;
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::gmsa;
 use crate::yaml::Span;
 
-const NAME: &str = "gmsa-inline-mismatch";
 
 pub fn gmsa_inline_mismatch_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     who: &str,
     name: &str,
     parse_error: Option<&str>,
@@ -25,7 +23,7 @@ pub fn gmsa_inline_mismatch_diagnostic(
         message.push_str(": ");
         message.push_str(e);
     }
-    Finding::new(NAME, Severity::Error, message, Label::new(at, "these contents"))
+    META.finding(message, Label::new(at, "these contents"))
         .with_secondary(Label::new(name_at, "differ from this GMSACredentialSpec's `credspec`"))
         .with_help(format!(
             "remove `gmsaCredentialSpec` and let the webhook fill it in from GMSACredentialSpec `{name}` ({why})"
@@ -33,23 +31,16 @@ pub fn gmsa_inline_mismatch_diagnostic(
         .with_resource(w.id)
 }
 
-pub struct GmsaInlineMismatch;
+declare_rule! {
+    pub struct GmsaInlineMismatch {
+        name: "gmsa-inline-mismatch",
+        category: Correctness,
+        severity: Error,
+    }
+}
 
 impl Rule for GmsaInlineMismatch {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/gmsa-inline-mismatch.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(why) = gmsa::gate(w, cx) else { return };
         for o in gmsa::webhook_options(w) {
             let (Some(name), Some(inline)) = (

@@ -2,14 +2,12 @@
 //! to nobody the pod runs as; the windows-gmsa webhook's SubjectAccessReview
 //! (`isAuthorizedToUseCredSpec`) then rejects the pod with HTTP 403.
 
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::gmsa;
-use crate::inventory::{BindingDef, GmsaRoleDef, Inventory};
-use crate::model::Workload;
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::gmsa;
+use crate::facts::inventory::{BindingDef, GmsaRoleDef, Inventory};
 use crate::yaml::Span;
 
-const NAME: &str = "gmsa-rbac-missing";
 
 /// The pod's service account and namespace, as the webhook asks about them. A namespace the
 /// manifest leaves out is the one it is applied to: unknown here, so it matches any.
@@ -19,7 +17,7 @@ struct Account<'a> {
 }
 
 pub fn gmsa_rbac_missing_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     spec: &str,
     service_account: &str,
     roles: &[&GmsaRoleDef],
@@ -44,9 +42,7 @@ pub fn gmsa_rbac_missing_diagnostic(
         kind = role.kind,
         name = role.name,
     );
-    Finding::new(
-        NAME,
-        Severity::Warning,
+    META.finding(
         format!("service account \"{service_account}\" is not authorized to `use` GMSA cred spec \"{spec}\""),
         Label::new(at, "no binding among the inputs lets the pod's service account use this"),
     )
@@ -122,23 +118,16 @@ fn unbound<'i>(inv: &'i Inventory, spec: &str, who: &Account<'_>) -> Option<Vec<
     (!granted).then(|| roles.into_iter().filter(|r| r.grants.is_some()).collect())
 }
 
-pub struct GmsaRbacMissing;
+declare_rule! {
+    pub struct GmsaRbacMissing {
+        name: "gmsa-rbac-missing",
+        category: Correctness,
+        severity: Warning,
+    }
+}
 
 impl Rule for GmsaRbacMissing {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/gmsa-rbac-missing.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(why) = gmsa::gate(w, cx) else { return };
         let who = Account {
             name: w.spec.service_account_name.as_deref().unwrap_or("default"),

@@ -2,23 +2,19 @@
 //! `gmsaCredentialSpecName` of the GMSACredentialSpec it comes from; the windows-gmsa webhook
 //! rejects every pod (HTTP 422).
 
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::gmsa;
-use crate::model::Workload;
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::gmsa;
 use crate::yaml::Span;
 
-const NAME: &str = "gmsa-spec-without-name";
 
 pub fn gmsa_spec_without_name_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     who: &str,
     at: Span,
     why: &str,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         format!("{who} has a GMSA cred spec set, but does not define the name of the corresponding resource"),
         Label::new(at, "the GMSA webhook needs the name of the GMSACredentialSpec"),
     )
@@ -28,23 +24,16 @@ pub fn gmsa_spec_without_name_diagnostic(
     .with_resource(w.id)
 }
 
-pub struct GmsaSpecWithoutName;
+declare_rule! {
+    pub struct GmsaSpecWithoutName {
+        name: "gmsa-spec-without-name",
+        category: Correctness,
+        severity: Error,
+    }
+}
 
 impl Rule for GmsaSpecWithoutName {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/gmsa-spec-without-name.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(why) = gmsa::gate(w, cx) else { return };
         for o in gmsa::webhook_options(w) {
             if o.opts.gmsa_credential_spec.is_some() && o.opts.gmsa_credential_spec_name.is_none() {

@@ -1,7 +1,7 @@
 //! `helm-dependency-missing`: a chart declares dependencies that are not in its `charts/`.
 
-use super::{Category, Rule};
-use crate::finding::{Finding, Label, Severity};
+use super::Rule;
+use crate::finding::{Finding, Label};
 use crate::yaml::Span;
 
 /// `declared` is where the chart lists its dependencies (`dependencies:` in `Chart.yaml`, or
@@ -12,9 +12,7 @@ pub fn helm_dependency_missing_diagnostic(
     declared: Span,
 ) -> Finding {
     let names = missing.join(", ");
-    Finding::new(
-        "helm-dependency-missing",
-        Severity::Error,
+    META.finding(
         format!("chart dependencies are missing from `charts/`: {names}"),
         Label::new(
             declared,
@@ -27,19 +25,12 @@ pub fn helm_dependency_missing_diagnostic(
     ))
 }
 
-pub struct HelmDependencyMissing;
-
-impl Rule for HelmDependencyMissing {
-    fn name(&self) -> &'static str {
-        "helm-dependency-missing"
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/helm-dependency-missing.md")
+declare_rule! {
+    pub struct HelmDependencyMissing {
+        name: "helm-dependency-missing",
+        category: Correctness,
+        severity: Error,
     }
 }
+
+impl Rule for HelmDependencyMissing {}

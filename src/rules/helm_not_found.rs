@@ -1,13 +1,11 @@
 //! `helm-not-found`: a chart could not be rendered because the `helm` binary is missing.
 
-use super::{Category, Rule};
-use crate::finding::{Finding, Label, Severity};
+use super::Rule;
+use crate::finding::{Finding, Label};
 use crate::yaml::Span;
 
 pub fn helm_not_found_diagnostic(binary: &str, error: &str) -> Finding {
-    Finding::new(
-        "helm-not-found",
-        Severity::Error,
+    META.finding(
         format!("cannot run helm (`{binary}`): {error}"),
         Label::new(
             Span::new(0, 0),
@@ -20,19 +18,12 @@ pub fn helm_not_found_diagnostic(binary: &str, error: &str) -> Finding {
     )
 }
 
-pub struct HelmNotFound;
-
-impl Rule for HelmNotFound {
-    fn name(&self) -> &'static str {
-        "helm-not-found"
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/helm-not-found.md")
+declare_rule! {
+    pub struct HelmNotFound {
+        name: "helm-not-found",
+        category: Correctness,
+        severity: Error,
     }
 }
+
+impl Rule for HelmNotFound {}

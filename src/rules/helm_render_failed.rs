@@ -1,14 +1,12 @@
 //! `helm-render-failed`: `helm template` failed (a template error, a `fail` call, bad values).
 
-use super::{Category, Rule};
-use crate::finding::{Finding, Label, Severity};
+use super::Rule;
+use crate::finding::{Finding, Label};
 use crate::yaml::Span;
 
 /// `message` is helm's own error; `at` the template position it names, if any.
 pub fn helm_render_failed_diagnostic(message: &str, at: Span, label: &str) -> Finding {
-    Finding::new(
-        "helm-render-failed",
-        Severity::Error,
+    META.finding(
         format!("helm template failed: {message}"),
         Label::new(at, label),
     )
@@ -18,19 +16,12 @@ pub fn helm_render_failed_diagnostic(message: &str, at: Span, label: &str) -> Fi
     )
 }
 
-pub struct HelmRenderFailed;
-
-impl Rule for HelmRenderFailed {
-    fn name(&self) -> &'static str {
-        "helm-render-failed"
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/helm-render-failed.md")
+declare_rule! {
+    pub struct HelmRenderFailed {
+        name: "helm-render-failed",
+        category: Correctness,
+        severity: Error,
     }
 }
+
+impl Rule for HelmRenderFailed {}

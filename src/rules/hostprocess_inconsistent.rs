@@ -3,18 +3,17 @@
 //! `hostProcess` that contradicts the pod's, a pod mixing HostProcess and other containers,
 //! and HostProcess containers without `hostNetwork: true`.
 
-use super::{Category, Context, Rule};
-use crate::apierror;
-use crate::finding::{Finding, Label, Severity};
-use crate::model::{ContainerRef, Workload};
-use crate::security::{self, Level};
+use super::{Context, Pod, Rule};
+use crate::k8s::apierror;
+use crate::finding::{Finding, Label};
+use crate::k8s::ContainerRef;
+use crate::facts::security::{self, Level};
 use crate::yaml::Span;
 
-const NAME: &str = "hostprocess-inconsistent";
 
 /// 6a: the container's `hostProcess` differs from the pod's.
 pub fn hostprocess_mismatch_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     c: &ContainerRef<'_>,
     container: bool,
     pod: bool,
@@ -25,9 +24,7 @@ pub fn hostprocess_mismatch_diagnostic(
         "{}.securityContext.windowsOptions.hostProcess",
         c.rel_path()
     );
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         apierror::invalid(
             &w.path(&rel),
             &container.to_string(),
@@ -44,14 +41,12 @@ pub fn hostprocess_mismatch_diagnostic(
 
 /// 6b: some containers are HostProcess containers and some are not.
 pub fn hostprocess_mixed_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     c: &ContainerRef<'_>,
     at: Span,
     hp_at: Span,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         apierror::invalid(
             &w.path(""),
             "\"\"",
@@ -65,10 +60,8 @@ pub fn hostprocess_mixed_diagnostic(
 }
 
 /// 6c: HostProcess containers without `hostNetwork: true`.
-pub fn hostprocess_host_network_diagnostic(w: &Workload<'_>, at: Span, hp_at: Span) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Error,
+pub fn hostprocess_host_network_diagnostic(w: &Pod<'_>, at: Span, hp_at: Span) -> Finding {
+    META.finding(
         apierror::invalid(
             &w.path("hostNetwork"),
             "false",
@@ -81,23 +74,16 @@ pub fn hostprocess_host_network_diagnostic(w: &Workload<'_>, at: Span, hp_at: Sp
     .with_resource(w.id)
 }
 
-pub struct HostprocessInconsistent;
+declare_rule! {
+    pub struct HostprocessInconsistent {
+        name: "hostprocess-inconsistent",
+        category: Correctness,
+        severity: Error,
+    }
+}
 
 impl Rule for HostprocessInconsistent {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/hostprocess-inconsistent.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         let containers = w.containers();
         let pod_hp = security::pod_windows_options(w).and_then(|o| o.host_process);
         let pod_hp_span =

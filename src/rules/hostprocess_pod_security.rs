@@ -3,19 +3,17 @@
 //! (pod-security-admission `check_windowsHostProcess.go`) and `hostNetwork: true`
 //! (`check_hostNamespaces.go`), which HostProcess pods need.
 
-use super::{Category, Context, Rule};
+use super::{Context, Pod, Rule};
 use crate::finding::{Finding, Label, Severity};
-use crate::inventory::{NamespaceDef, Origin};
-use crate::model::Workload;
-use crate::security;
+use crate::facts::inventory::{NamespaceDef, Origin};
+use crate::facts::security;
 use crate::yaml::Span;
 
-const NAME: &str = "hostprocess-pod-security";
 const ENFORCE: &str = "pod-security.kubernetes.io/enforce";
 const ENFORCE_VERSION: &str = "pod-security.kubernetes.io/enforce-version";
 
 pub fn hostprocess_pod_security_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     ns: &NamespaceDef,
     level: &str,
     violations: &str,
@@ -25,9 +23,7 @@ pub fn hostprocess_pod_security_diagnostic(
         Origin::File { path, .. } => format!(" (Namespace defined in {path})"),
         Origin::Config => String::new(),
     };
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         format!(
             "pods in namespace {:?} are rejected: violates PodSecurity \"{level}:{}\": {violations}",
             ns.name,
@@ -44,7 +40,7 @@ pub fn hostprocess_pod_security_diagnostic(
 }
 
 pub fn hostprocess_pod_security_unknown_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     namespace: Option<&str>,
     at: Span,
 ) -> Finding {
@@ -52,8 +48,7 @@ pub fn hostprocess_pod_security_unknown_diagnostic(
         Some(n) => format!("namespace {n:?} (not among the inputs)"),
         None => "the namespace it is applied to".to_owned(),
     };
-    Finding::new(
-        NAME,
+    META.graded(
         Severity::Info,
         format!("HostProcess pods are rejected unless {which} allows privileged pods"),
         Label::new(
@@ -69,7 +64,7 @@ pub fn hostprocess_pod_security_unknown_diagnostic(
 
 /// PSA's forbidden reasons and details: `host namespaces (hostNetwork=true), hostProcess (pod
 /// and containers "a", "b" must not set securityContext.windowsOptions.hostProcess=true)`.
-fn violations(w: &Workload<'_>) -> String {
+fn violations(w: &Pod<'_>) -> String {
     let pod = security::pod_windows_options(w).and_then(|o| o.host_process) == Some(true);
     let names: Vec<String> = w
         .containers()
@@ -99,23 +94,17 @@ fn violations(w: &Workload<'_>) -> String {
     }
 }
 
-pub struct HostprocessPodSecurity;
+declare_rule! {
+    pub struct HostprocessPodSecurity {
+        name: "hostprocess-pod-security",
+        category: Correctness,
+        severity: Error,
+        also: [Info],
+    }
+}
 
 impl Rule for HostprocessPodSecurity {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/hostprocess-pod-security.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((_, hp)) = security::host_process_containers(w).into_iter().next() else {
             return;
         };

@@ -3,23 +3,19 @@
 
 use std::collections::BTreeMap;
 
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
-use crate::security;
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::security;
 use crate::yaml::Span;
 
-const NAME: &str = "hostprocess-run-as-non-root";
 
 pub fn hostprocess_run_as_non_root_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     containers: &[String],
     at: Span,
 ) -> Finding {
     let who = security::describe_many(containers);
-    Finding::new(
-        NAME,
-        Severity::Warning,
+    META.finding(
         format!("HostProcess {who} cannot run with runAsNonRoot: true"),
         Label::new(at, "HostProcess containers run as a host account"),
     )
@@ -27,23 +23,16 @@ pub fn hostprocess_run_as_non_root_diagnostic(
     .with_resource(w.id)
 }
 
-pub struct HostprocessRunAsNonRoot;
+declare_rule! {
+    pub struct HostprocessRunAsNonRoot {
+        name: "hostprocess-run-as-non-root",
+        category: Suspicious,
+        severity: Warning,
+    }
+}
 
 impl Rule for HostprocessRunAsNonRoot {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/hostprocess-run-as-non-root.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         let mut by_span: BTreeMap<Span, Vec<String>> = BTreeMap::new();
         for (c, _) in security::host_process_containers(w) {
             if let Some(r) = security::run_as_non_root(w, &c).filter(|r| r.value) {

@@ -4,24 +4,20 @@
 
 use std::collections::BTreeMap;
 
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
-use crate::security;
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::security;
 use crate::yaml::Span;
 
-const NAME: &str = "hostprocess-user";
 
 const HOST_USERS_HELP: &str = "set `securityContext.windowsOptions.runAsUserName` to a host account: `NT AUTHORITY\\Local service` (least privileged), `NT AUTHORITY\\NetworkService`, `NT AUTHORITY\\SYSTEM`, or a local group on the node (containerd 1.7+); in a double-quoted YAML string, write the backslash twice";
 
 pub fn hostprocess_user_missing_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     containers: &[String],
     at: Span,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Warning,
+    META.finding(
         format!(
             "HostProcess {} {} no runAsUserName",
             security::describe_many(containers),
@@ -37,14 +33,12 @@ pub fn hostprocess_user_missing_diagnostic(
 }
 
 pub fn hostprocess_user_container_account_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     containers: &[String],
     user: &str,
     at: Span,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Warning,
+    META.finding(
         format!(
             "HostProcess {} {} as `{user}`, a container account that does not exist on the host",
             security::describe_many(containers),
@@ -56,23 +50,16 @@ pub fn hostprocess_user_container_account_diagnostic(
     .with_resource(w.id)
 }
 
-pub struct HostprocessUser;
+declare_rule! {
+    pub struct HostprocessUser {
+        name: "hostprocess-user",
+        category: Suspicious,
+        severity: Warning,
+    }
+}
 
 impl Rule for HostprocessUser {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/hostprocess-user.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         // Containers sharing one pod-level value share one finding.
         let mut missing: BTreeMap<Span, Vec<String>> = BTreeMap::new();
         let mut wrong: BTreeMap<Span, (String, Vec<String>)> = BTreeMap::new();

@@ -1,8 +1,8 @@
 //! `invalid-resource`: an object of a known kind that does not fit its API type.
 
-use super::{Category, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::model::ResourceId;
+use super::Rule;
+use crate::finding::{Finding, Label};
+use crate::k8s::ResourceId;
 use crate::yaml::{DeError, Span};
 
 pub fn invalid_resource_diagnostic(id: &ResourceId, err: &DeError, fallback: Span) -> Finding {
@@ -17,9 +17,7 @@ pub fn invalid_resource_diagnostic(id: &ResourceId, err: &DeError, fallback: Spa
     } else {
         "make the field match the Kubernetes API type; `kubectl explain` shows it"
     };
-    Finding::new(
-        "invalid-resource",
-        Severity::Error,
+    META.finding(
         format!(
             "{at}{} (the API server rejects this {})",
             err.message, id.kind
@@ -30,19 +28,12 @@ pub fn invalid_resource_diagnostic(id: &ResourceId, err: &DeError, fallback: Spa
     .with_resource(id)
 }
 
-pub struct InvalidResource;
-
-impl Rule for InvalidResource {
-    fn name(&self) -> &'static str {
-        "invalid-resource"
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/invalid-resource.md")
+declare_rule! {
+    pub struct InvalidResource {
+        name: "invalid-resource",
+        category: Correctness,
+        severity: Error,
     }
 }
+
+impl Rule for InvalidResource {}

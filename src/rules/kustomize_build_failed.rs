@@ -1,14 +1,12 @@
 //! `kustomize-build-failed`: `kubectl kustomize` (or `kustomize build`) failed.
 
-use super::{Category, Rule};
-use crate::finding::{Finding, Label, Severity};
+use super::Rule;
+use crate::finding::{Finding, Label};
 use crate::yaml::Span;
 
 /// `message` is the tool's error; `at` the entry of the kustomization it names, if any.
 pub fn kustomize_build_failed_diagnostic(message: &str, at: Span) -> Finding {
-    Finding::new(
-        "kustomize-build-failed",
-        Severity::Error,
+    META.finding(
         format!("kustomize build failed: {message}"),
         Label::new(at, "the build stopped here"),
     )
@@ -18,19 +16,12 @@ pub fn kustomize_build_failed_diagnostic(message: &str, at: Span) -> Finding {
     )
 }
 
-pub struct KustomizeBuildFailed;
-
-impl Rule for KustomizeBuildFailed {
-    fn name(&self) -> &'static str {
-        "kustomize-build-failed"
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/kustomize-build-failed.md")
+declare_rule! {
+    pub struct KustomizeBuildFailed {
+        name: "kustomize-build-failed",
+        category: Correctness,
+        severity: Error,
     }
 }
+
+impl Rule for KustomizeBuildFailed {}

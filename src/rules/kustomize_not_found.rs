@@ -1,14 +1,12 @@
 //! `kustomize-not-found`: a kustomization could not be built because neither `kubectl` nor
 //! `kustomize` is installed.
 
-use super::{Category, Rule};
-use crate::finding::{Finding, Label, Severity};
+use super::Rule;
+use crate::finding::{Finding, Label};
 use crate::yaml::Span;
 
 pub fn kustomize_not_found_diagnostic() -> Finding {
-    Finding::new(
-        "kustomize-not-found",
-        Severity::Error,
+    META.finding(
         "cannot build the kustomization: neither `kubectl` nor `kustomize` is on PATH",
         Label::new(Span::new(0, 0), "this kustomization was not built"),
     )
@@ -19,19 +17,12 @@ pub fn kustomize_not_found_diagnostic() -> Finding {
     )
 }
 
-pub struct KustomizeNotFound;
-
-impl Rule for KustomizeNotFound {
-    fn name(&self) -> &'static str {
-        "kustomize-not-found"
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/kustomize-not-found.md")
+declare_rule! {
+    pub struct KustomizeNotFound {
+        name: "kustomize-not-found",
+        category: Correctness,
+        severity: Error,
     }
 }
+
+impl Rule for KustomizeNotFound {}

@@ -1,23 +1,19 @@
 //! `linux-pod-windows-options`: `windowsOptions` on a pod with `spec.os.name: linux`, at pod
 //! level or in any container; the API server rejects the object (`validateLinux`).
 
-use super::{Category, Context, Rule};
-use crate::apierror;
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
+use super::{Context, Pod, Rule};
+use crate::k8s::apierror;
+use crate::finding::{Finding, Label};
 use crate::yaml::Span;
 
-const NAME: &str = "linux-pod-windows-options";
 
 pub fn linux_pod_windows_options_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     rel: &str,
     at: Span,
     os_name: Span,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         apierror::forbidden(
             &w.path(rel),
             "windows options cannot be set for a linux pod",
@@ -31,23 +27,16 @@ pub fn linux_pod_windows_options_diagnostic(
     .with_resource(w.id)
 }
 
-pub struct LinuxPodWindowsOptions;
+declare_rule! {
+    pub struct LinuxPodWindowsOptions {
+        name: "linux-pod-windows-options",
+        category: Correctness,
+        severity: Error,
+    }
+}
 
 impl Rule for LinuxPodWindowsOptions {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/linux-pod-windows-options.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         if w.spec.os.as_ref().map(|o| o.name.as_str()) != Some("linux") {
             return;
         }

@@ -4,20 +4,20 @@
 use super::shared::{
     constraint_span, image_facts, os_entry, selector_snippet, with_caveat, ImageFact,
 };
-use super::{precedence, Category, Context, Rule};
-use crate::cluster::{name_list, NodePool};
+use super::{Context, Pod, Rule};
+use crate::facts::cluster::{name_list, NodePool};
 use crate::finding::{Finding, Label, Severity};
-use crate::images::{explain, ImageOs};
-use crate::intent::{os_target, OsTarget};
-use crate::model::Workload;
-use crate::placement::{scheduling, taint_text};
-use crate::scheduling::tolerates;
+use crate::facts::images::{explain, ImageOs};
+use crate::facts::intent::OsTarget;
+use crate::facts::pod::os_target;
+use crate::facts::placement::taint_text;
+use crate::facts::pod::scheduling;
+use crate::facts::scheduling::tolerates;
 use crate::yaml::Span;
 
-const NAME: &str = "linux-workload-may-land-on-windows";
 
 pub fn linux_workload_may_land_on_windows_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     severity: Severity,
     pools: &[&NodePool],
     image: (Span, String),
@@ -37,8 +37,7 @@ pub fn linux_workload_may_land_on_windows_diagnostic(
         w.spec_path,
         selector_snippet(w, &[os_entry("linux")])
     );
-    let mut f = Finding::new(
-        NAME,
+    let mut f = META.graded(
         severity,
         format!(
             "pod with Linux images can be scheduled onto Windows node pool{plural} {}, where they cannot run",
@@ -58,7 +57,7 @@ struct Found<'c, 'w> {
     image: ImageFact<'w>,
 }
 
-fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
+fn detect<'c: 'w, 'w>(w: &Pod<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
     if matches!(os_target(w, cx), OsTarget::Windows(_)) {
         return None;
     }
@@ -72,7 +71,7 @@ fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w
     if !sched.judgeable() {
         return None;
     }
-    let cluster: &'c crate::cluster::Cluster = &cx.config.cluster;
+    let cluster: &'c crate::facts::cluster::Cluster = cx.cluster;
     let pools: Vec<&NodePool> = cluster
         .pools_with_os("windows")
         .filter(|p| sched.fits(p).possible())
@@ -80,29 +79,20 @@ fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w
     (!pools.is_empty()).then_some(Found { pools, image })
 }
 
-pub struct LinuxWorkloadMayLandOnWindows;
+declare_rule! {
+    pub struct LinuxWorkloadMayLandOnWindows {
+        name: "linux-workload-may-land-on-windows",
+        category: Suspicious,
+        severity: Warning,
+        also: [Error],
+    }
+}
 
 impl Rule for LinuxWorkloadMayLandOnWindows {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/linux-workload-may-land-on-windows.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(found) = detect(w, cx) else {
             return;
         };
-        if precedence::quiet(NAME, w, cx) {
-            return;
-        }
         // A DaemonSet puts a pod on every matching node: on a Windows pool that is a
         // failing pod per node, not a chance.
         let severity = if w.id.kind == "DaemonSet" {

@@ -1,16 +1,13 @@
 //! `missing-pod-os-field`: a Windows pod that does not say so in `spec.os.name`.
 
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::intent::{allowed_os, os_target, Evidence, OsTarget};
-use crate::model::Workload;
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::intent::{Evidence, OsTarget};
+use crate::facts::pod::{allowed_os, os_target};
 
-const NAME: &str = "missing-pod-os-field";
 
-pub fn missing_pod_os_field_diagnostic(w: &Workload<'_>, evidence: Evidence) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Info,
+pub fn missing_pod_os_field_diagnostic(w: &Pod<'_>, evidence: Evidence) -> Finding {
+    META.finding(
         "Windows pod does not set `os.name: windows`",
         Label::new(w.spec_key, "no `os:` in this pod spec"),
     )
@@ -22,23 +19,16 @@ pub fn missing_pod_os_field_diagnostic(w: &Workload<'_>, evidence: Evidence) -> 
     .with_resource(w.id)
 }
 
-pub struct MissingPodOsField;
+declare_rule! {
+    pub struct MissingPodOsField {
+        name: "missing-pod-os-field",
+        category: Suspicious,
+        severity: Info,
+    }
+}
 
 impl Rule for MissingPodOsField {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Info
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/missing-pod-os-field.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         if w.spec.os.is_some() {
             return;
         }

@@ -1,15 +1,13 @@
 //! `mixed-os-images`: Linux and Windows images in one pod, which runs on one node.
 
 use super::shared::{image_facts, ImageFact};
-use super::{precedence, Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::images::{explain, ImageOs};
-use crate::model::Workload;
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::images::{explain, ImageOs};
 
-const NAME: &str = "mixed-os-images";
 
 pub fn mixed_os_images_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     first: (&ImageFact<'_>, String),
     second: (&ImageFact<'_>, String),
 ) -> Finding {
@@ -20,9 +18,7 @@ pub fn mixed_os_images_diagnostic(
             "Linux"
         }
     };
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         format!(
             "pod mixes {} and {} images (`{}`, `{}`): a pod runs on one node, which is either Linux or Windows",
             os(first.0),
@@ -42,7 +38,7 @@ pub fn mixed_os_images_diagnostic(
     .with_resource(w.id)
 }
 
-fn detect<'w>(w: &Workload<'w>, cx: &Context<'_>) -> Option<(ImageFact<'w>, ImageFact<'w>)> {
+fn detect<'w>(w: &Pod<'w>, cx: &Context<'_>) -> Option<(ImageFact<'w>, ImageFact<'w>)> {
     let facts = image_facts(w, cx.images);
     let first = facts
         .iter()
@@ -56,33 +52,19 @@ fn detect<'w>(w: &Workload<'w>, cx: &Context<'_>) -> Option<(ImageFact<'w>, Imag
     Some((first.clone(), second.clone()))
 }
 
-pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
-    detect(w, cx).is_some()
+declare_rule! {
+    pub struct MixedOsImages {
+        name: "mixed-os-images",
+        category: Correctness,
+        severity: Error,
+    }
 }
 
-pub struct MixedOsImages;
-
 impl Rule for MixedOsImages {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/mixed-os-images.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((first, second)) = detect(w, cx) else {
             return;
         };
-        if precedence::quiet(NAME, w, cx) {
-            return;
-        }
         let why = |f: &ImageFact<'_>| explain(cx.images, f.image).unwrap_or_default();
         let (a, b) = (why(&first), why(&second));
         out.push(mixed_os_images_diagnostic(w, (&first, a), (&second, b)));

@@ -2,17 +2,15 @@
 //! only nodes of the other, whose kubelets reject the pod.
 
 use super::shared::{constraint_span, os_entry, selector_snippet};
-use super::{Category, Context, Rule};
-use crate::cluster::{name_list, NodePool, OS_LABEL};
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
-use crate::placement::scheduling;
+use super::{Context, Pod, Rule};
+use crate::facts::cluster::{name_list, NodePool, OS_LABEL};
+use crate::finding::{Finding, Label};
+use crate::facts::pod::scheduling;
 use crate::yaml::Span;
 
-const NAME: &str = "os-field-selector-mismatch";
 
 pub fn os_field_selector_mismatch_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     declared: &str,
     other: &str,
     pools: &[&NodePool],
@@ -20,9 +18,7 @@ pub fn os_field_selector_mismatch_diagnostic(
     os_name: Span,
 ) -> Finding {
     let os_title = |os: &str| if os == "windows" { "Windows" } else { "Linux" };
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         format!(
             "`os.name: {declared}` but the node constraints admit only {} nodes ({}), whose kubelets reject the pod (PodOSNotSupported)",
             os_title(other),
@@ -47,7 +43,7 @@ struct Found<'c, 'w> {
     pools: Vec<&'c NodePool>,
 }
 
-fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
+fn detect<'c: 'w, 'w>(w: &Pod<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
     let declared: &'w str = w.spec.os.as_ref()?.name.as_str();
     let other = match declared {
         "windows" => "linux",
@@ -58,7 +54,7 @@ fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w
     if sched.conflict.is_some() {
         return None;
     }
-    let cluster: &'c crate::cluster::Cluster = &cx.config.cluster;
+    let cluster: &'c crate::facts::cluster::Cluster = cx.cluster;
     let admitted = |os: &str| -> Vec<&'c NodePool> {
         cluster
             .pools
@@ -77,27 +73,16 @@ fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w
     })
 }
 
-pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
-    detect(w, cx).is_some()
+declare_rule! {
+    pub struct OsFieldSelectorMismatch {
+        name: "os-field-selector-mismatch",
+        category: Correctness,
+        severity: Error,
+    }
 }
 
-pub struct OsFieldSelectorMismatch;
-
 impl Rule for OsFieldSelectorMismatch {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/os-field-selector-mismatch.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(found) = detect(w, cx) else {
             return;
         };

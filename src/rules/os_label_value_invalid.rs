@@ -2,16 +2,15 @@
 //! ever writes (`Windows`, `win`, `Linux`), so it matches no node.
 
 use super::shared::{
-    bad_label_values, bad_value_blocks, pod_selector_uses, runtime_class_selector_uses, BadValue,
+    bad_label_values, pod_selector_uses, runtime_class_selector_uses, BadValue,
     SelectorUse,
 };
-use super::{Category, Context, Rule};
-use crate::cluster::{BETA_OS_LABEL, OS_LABEL};
+use super::{Context, Pod, Rule};
+use crate::facts::cluster::{BETA_OS_LABEL, OS_LABEL};
 use crate::finding::{Finding, Label, Severity};
-use crate::model::{Object, ResourceId, Typed, Workload};
+use crate::k8s::{Object, ResourceId, Typed};
 use crate::yaml::Span;
 
-const NAME: &str = "os-label-value-invalid";
 
 pub fn os_label_value_invalid_diagnostic(
     id: &ResourceId,
@@ -31,8 +30,7 @@ pub fn os_label_value_invalid_diagnostic(
         (_, Severity::Error) => "so this matches no node and the pod is never scheduled",
         _ => "so this value of the list matches no node",
     };
-    Finding::new(
-        NAME,
+    META.graded(
         severity,
         format!(
             "`{value}` is not a value of `{key}`: kubelets set `linux` or `windows`, {consequence}"
@@ -52,11 +50,11 @@ pub fn os_label_value_invalid_diagnostic(
     .with_resource(id)
 }
 
-fn is_os_key(k: &str) -> bool {
+pub(super) fn is_os_key(k: &str) -> bool {
     k == OS_LABEL || k == BETA_OS_LABEL
 }
 
-fn is_valid(v: &str) -> bool {
+pub(super) fn is_valid(v: &str) -> bool {
     matches!(v, "linux" | "windows")
 }
 
@@ -64,30 +62,17 @@ fn bad_values<'n>(uses: &[SelectorUse<'n>]) -> Vec<BadValue<'n>> {
     bad_label_values(uses, is_os_key, is_valid)
 }
 
-/// Does an invalid OS value make the pod (with its RuntimeClass) unschedulable?
-pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
-    let own = bad_values(&pod_selector_uses(w.spec_node));
-    let own_error = own.iter().any(|b| b.severity == Severity::Error);
-    bad_value_blocks(w, cx, own_error, is_os_key, is_valid)
+declare_rule! {
+    pub struct OsLabelValueInvalid {
+        name: "os-label-value-invalid",
+        category: Correctness,
+        severity: Error,
+        also: [Warning],
+    }
 }
 
-pub struct OsLabelValueInvalid;
-
 impl Rule for OsLabelValueInvalid {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/os-label-value-invalid.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         for b in bad_values(&pod_selector_uses(w.spec_node)) {
             out.push(os_label_value_invalid_diagnostic(
                 w.id, b.key, b.value, b.operator, b.span, b.severity,

@@ -1,20 +1,16 @@
 //! `os-name-invalid`: `spec.os` with an empty name, or a name other than `linux` or
 //! `windows` (`validateOS`): the API server rejects the object.
 
-use super::{Category, Context, Rule};
-use crate::apierror;
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
+use super::{Context, Pod, Rule};
+use crate::k8s::apierror;
+use crate::finding::{Finding, Label};
 use crate::yaml::Span;
 
-const NAME: &str = "os-name-invalid";
 const VALID: [&str; 2] = ["linux", "windows"];
 
-pub fn os_name_invalid_diagnostic(w: &Workload<'_>, value: &str, at: Span) -> Finding {
+pub fn os_name_invalid_diagnostic(w: &Pod<'_>, value: &str, at: Span) -> Finding {
     if value.is_empty() {
-        return Finding::new(
-            NAME,
-            Severity::Error,
+        return META.finding(
             apierror::required(&w.path("os.name"), "cannot be empty"),
             Label::new(at, "an empty OS name"),
         )
@@ -29,9 +25,7 @@ pub fn os_name_invalid_diagnostic(w: &Workload<'_>, value: &str, at: Span) -> Fi
         }
         None => "write `name: linux` or `name: windows`".into(),
     };
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         apierror::not_supported(&w.path("os"), value, &VALID),
         Label::new(at, "not `linux` or `windows`"),
     )
@@ -39,23 +33,16 @@ pub fn os_name_invalid_diagnostic(w: &Workload<'_>, value: &str, at: Span) -> Fi
     .with_resource(w.id)
 }
 
-pub struct OsNameInvalid;
+declare_rule! {
+    pub struct OsNameInvalid {
+        name: "os-name-invalid",
+        category: Correctness,
+        severity: Error,
+    }
+}
 
 impl Rule for OsNameInvalid {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/os-name-invalid.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(os) = &w.spec.os else { return };
         if VALID.contains(&os.name.as_str()) {
             return;

@@ -2,17 +2,17 @@
 //! compares with its node's OS, but the pod can be scheduled onto nodes of the other OS.
 
 use super::shared::{os_entry, selector_snippet, with_caveat};
-use super::{Category, Context, Rule};
-use crate::cluster::{name_list, NodePool, OS_LABEL};
-use crate::finding::{Finding, Label, Severity};
-use crate::model::{Object, Workload};
-use crate::placement::scheduling;
+use super::{Context, Pod, Rule};
+use crate::facts::Memo;
+use crate::facts::cluster::{name_list, NodePool, OS_LABEL};
+use crate::finding::{Finding, Label};
+use crate::k8s::Object;
+use crate::facts::pod::scheduling;
 use crate::yaml::Span;
 
-const NAME: &str = "pod-os-label-mismatch";
 
 pub fn pod_os_label_mismatch_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     value: &str,
     pools: &[&NodePool],
     at: Span,
@@ -25,9 +25,7 @@ pub fn pod_os_label_mismatch_diagnostic(
             }
             _ => "use `linux` or `windows`, or remove the label".to_owned(),
         };
-        Finding::new(
-            NAME,
-            Severity::Error,
+        META.finding(
             format!(
                 "pod label `{OS_LABEL}: {value}` matches no node's OS, so every kubelet rejects the pod (PodOSSelectorNodeLabelDoesNotMatch)"
             ),
@@ -46,9 +44,7 @@ pub fn pod_os_label_mismatch_diagnostic(
             w.spec_path,
             selector_snippet(w, &[os_entry(value)])
         );
-        Finding::new(
-            NAME,
-            Severity::Error,
+        META.finding(
             format!(
                 "pod label `{OS_LABEL}: {value}` does not keep the pod off node pool{plural} {}, whose kubelets reject it (PodOSSelectorNodeLabelDoesNotMatch)",
                 name_list(pools.iter().map(|p| p.name.as_str()), 3)
@@ -61,7 +57,7 @@ pub fn pod_os_label_mismatch_diagnostic(
 }
 
 /// The label's value and the pools of another OS the pod fits (empty for an invalid value).
-fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<(&'w str, Vec<&'c NodePool>)> {
+fn detect<'c: 'w, 'w>(w: &Pod<'w>, cx: &Context<'c>) -> Option<(&'w str, Vec<&'c NodePool>)> {
     let value: &'w str = w.pod_meta?.labels.as_ref()?.get(OS_LABEL)?.as_str();
     if !matches!(value, "linux" | "windows") {
         return Some((value, Vec::new()));
@@ -70,7 +66,7 @@ fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<(&'w str, Ve
     if !sched.judgeable() {
         return None;
     }
-    let cluster: &'c crate::cluster::Cluster = &cx.config.cluster;
+    let cluster: &'c crate::facts::cluster::Cluster = cx.cluster;
     let pools: Vec<&NodePool> = cluster
         .pools
         .iter()
@@ -79,31 +75,20 @@ fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<(&'w str, Ve
     (!pools.is_empty()).then_some((value, pools))
 }
 
-pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
-    detect(w, cx).is_some()
+declare_rule! {
+    pub struct PodOsLabelMismatch {
+        name: "pod-os-label-mismatch",
+        category: Correctness,
+        severity: Error,
+    }
 }
 
-pub struct PodOsLabelMismatch;
-
 impl Rule for PodOsLabelMismatch {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/pod-os-label-mismatch.md")
-    }
-
     // The pod metadata's position is reached from the object, so this rule looks at the
     // object rather than at the workload view alone.
     fn check_object(&self, obj: &Object<'_, '_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let memo = crate::model::Memo::default();
-        let Some(w) = obj.workload(&memo) else {
+        let memo = Memo::default();
+        let Some(w) = obj.workload().map(|w| Pod::new(w, &memo)) else {
             return;
         };
         let Some((value, pools)) = detect(&w, cx) else {

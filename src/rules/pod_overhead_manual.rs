@@ -5,18 +5,15 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
-use crate::placement::{scheduling, RuntimeClassRef};
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::placement::RuntimeClassRef;
+use crate::facts::pod::scheduling;
 use crate::yaml::Span;
 
-const NAME: &str = "pod-overhead-manual";
 
-pub fn pod_overhead_manual_diagnostic(w: &Workload<'_>, at: Span, message: &str) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Error,
+pub fn pod_overhead_manual_diagnostic(w: &Pod<'_>, at: Span, message: &str) -> Finding {
+    META.finding(
         format!("pods are rejected at admission: {message}"),
         Label::new(at, "set by the RuntimeClass admission plugin, not by hand"),
     )
@@ -72,23 +69,16 @@ fn same_resources(a: &BTreeMap<String, Quantity>, b: &BTreeMap<String, Quantity>
         })
 }
 
-pub struct PodOverheadManual;
+declare_rule! {
+    pub struct PodOverheadManual {
+        name: "pod-overhead-manual",
+        category: Correctness,
+        severity: Error,
+    }
+}
 
 impl Rule for PodOverheadManual {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/pod-overhead-manual.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(overhead) = &w.spec.overhead else {
             return;
         };

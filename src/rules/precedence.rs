@@ -1,106 +1,152 @@
 //! One mistake, one finding. When several rules explain the same root cause, only the
-//! most specific one reports; the table below says which rule stays quiet when which more
-//! specific rule reports on the same pod template. README.md ("One mistake, one finding")
-//! shows the same table, and a test keeps the two equal.
+//! most specific one reports: rules report what they detect, then [`retain`] runs once per
+//! object and drops the findings of a rule when a more specific rule reports on the same
+//! object (or, for [`Scope::Span`] entries, at the same place). README.md ("One mistake, one
+//! finding") shows the same table, and a test keeps the two equal.
 //!
-//! A rule that the user turned off (`--ignore`, `rules.ignore`) does not silence others.
+//! A rule that the user turned off (`--ignore`, `rules.ignore`) does not run, so it silences
+//! nothing. Suppressed findings still count: suppression is applied after this pass.
 
+use super::RuleMeta;
 use super::{
-    dotnet_multiplatform_tag_on_windows, linux_image_on_windows_pod, mixed_os_images,
-    os_field_selector_mismatch, os_label_value_invalid, pod_os_label_mismatch,
-    windows_build_image_mismatch, windows_build_label_format, windows_image_on_linux_pod,
-    windows_images_incompatible_builds, windows_taint_not_tolerated, Context,
+    dotnet_multiplatform_tag_on_windows as dotnet, linux_image_on_windows_pod as linux_image,
+    linux_workload_may_land_on_windows as linux_may_land, mixed_os_images as mixed,
+    os_field_selector_mismatch as os_field, os_label_value_invalid as os_label,
+    pod_os_label_mismatch as pod_os_label, unsatisfiable_node_constraints as unsatisfiable,
+    windows_build_image_mismatch as build_mismatch, windows_build_label_format as build_label,
+    windows_build_unpinned as unpinned, windows_image_on_linux_pod as windows_image,
+    windows_images_incompatible_builds as incompatible, windows_taint_not_tolerated as taint,
+    windows_workload_may_land_on_linux as win_may_land,
 };
-use crate::model::Workload;
+use crate::finding::{Finding, Severity};
 
-/// `(rule, [more specific rules])`: the rule stays quiet on a pod template where one of the
-/// more specific rules reports.
-pub const QUIET_WHEN: &[(&str, &[&str])] = &[
-    (
-        "windows-workload-may-land-on-linux",
-        &[
-            "os-field-selector-mismatch",
-            "windows-image-on-linux-pod",
-            "pod-os-label-mismatch",
-        ],
-    ),
-    (
-        "linux-workload-may-land-on-windows",
-        &["pod-os-label-mismatch"],
-    ),
-    (
-        "unsatisfiable-node-constraints",
-        &[
-            "os-label-value-invalid",
-            "windows-build-label-format",
-            "os-field-selector-mismatch",
-            "windows-taint-not-tolerated",
-            "windows-build-image-mismatch",
-        ],
-    ),
-    (
-        "windows-build-image-mismatch",
-        &["windows-images-incompatible-builds"],
-    ),
-    (
-        "windows-build-unpinned",
-        &["windows-images-incompatible-builds", "mixed-os-images"],
-    ),
-    (
-        "mixed-os-images",
-        &[
-            "linux-image-on-windows-pod",
-            "windows-image-on-linux-pod",
-            "dotnet-multiplatform-tag-on-windows",
-        ],
-    ),
+/// Where a more specific finding must be to silence a less specific one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Anywhere on the same object (pod template).
+    Object,
+    /// At the same primary position (the same container's image).
+    Span,
+    /// An error on the same object: for rules that grade, an error is the value that makes
+    /// the pod unschedulable, a warning one that does not.
+    Blocking,
+}
+
+/// `rule` stays quiet where one of `when` reports, within `scope`.
+pub struct Quiet {
+    pub rule: &'static RuleMeta,
+    pub when: &'static [&'static RuleMeta],
+    pub scope: Scope,
+}
+
+pub static QUIET_WHEN: &[Quiet] = &[
+    Quiet {
+        rule: &win_may_land::META,
+        when: &[&os_field::META, &windows_image::META, &pod_os_label::META],
+        scope: Scope::Object,
+    },
+    Quiet {
+        rule: &linux_may_land::META,
+        when: &[&pod_os_label::META],
+        scope: Scope::Object,
+    },
+    Quiet {
+        rule: &unsatisfiable::META,
+        when: &[&os_field::META, &taint::META, &build_mismatch::META],
+        scope: Scope::Object,
+    },
+    Quiet {
+        rule: &unsatisfiable::META,
+        when: &[&os_label::META, &build_label::META],
+        scope: Scope::Blocking,
+    },
+    Quiet {
+        rule: &build_mismatch::META,
+        when: &[&incompatible::META],
+        scope: Scope::Object,
+    },
+    Quiet {
+        rule: &unpinned::META,
+        when: &[&incompatible::META, &mixed::META],
+        scope: Scope::Object,
+    },
+    Quiet {
+        rule: &mixed::META,
+        when: &[&linux_image::META, &windows_image::META, &dotnet::META],
+        scope: Scope::Object,
+    },
+    Quiet {
+        rule: &linux_image::META,
+        when: &[&dotnet::META],
+        scope: Scope::Span,
+    },
 ];
 
-/// Does `rule` detect its mistake on this pod template (before precedence)? None for a
-/// rule that is not in the table's right-hand side.
-fn detects<'a>(rule: &str, w: &Workload<'a>, cx: &Context<'a>) -> Option<bool> {
-    Some(match rule {
-        "os-field-selector-mismatch" => os_field_selector_mismatch::fires(w, cx),
-        "windows-image-on-linux-pod" => windows_image_on_linux_pod::fires(w, cx),
-        "pod-os-label-mismatch" => pod_os_label_mismatch::fires(w, cx),
-        "os-label-value-invalid" => os_label_value_invalid::fires(w, cx),
-        "windows-build-label-format" => windows_build_label_format::fires(w, cx),
-        "windows-taint-not-tolerated" => windows_taint_not_tolerated::fires(w, cx),
-        "windows-build-image-mismatch" => windows_build_image_mismatch::fires(w, cx),
-        "windows-images-incompatible-builds" => windows_images_incompatible_builds::fires(w, cx),
-        "linux-image-on-windows-pod" => linux_image_on_windows_pod::fires(w, cx),
-        "dotnet-multiplatform-tag-on-windows" => dotnet_multiplatform_tag_on_windows::fires(w, cx),
-        "mixed-os-images" => mixed_os_images::fires(w, cx),
-        _ => return None,
-    })
-}
-
-/// Does `rule` report on this pod template: on, detected, and not silenced in turn?
-fn reports<'a>(rule: &str, w: &Workload<'a>, cx: &Context<'a>) -> bool {
-    cx.config.rules.enabled_name(rule)
-        && detects(rule, w, cx).unwrap_or(false)
-        && !quiet(rule, w, cx)
-}
-
-/// Should `rule` stay quiet on this pod template because a more specific rule reports?
-pub fn quiet<'a>(rule: &str, w: &Workload<'a>, cx: &Context<'a>) -> bool {
-    QUIET_WHEN
+/// Drops, among one object's findings (`findings[first..]`), those a more specific finding
+/// silences. The table is acyclic (a test checks it), so the recursion ends.
+pub fn retain(findings: &mut Vec<Finding>, first: usize) {
+    let object = &findings[first..];
+    if !object
         .iter()
-        .find(|(r, _)| *r == rule)
-        .is_some_and(|(_, more)| more.iter().any(|m| reports(m, w, cx)))
+        .any(|f| QUIET_WHEN.iter().any(|q| q.rule.name == f.rule))
+    {
+        return;
+    }
+    let mut memo = vec![None; object.len()];
+    let keep: Vec<bool> = (0..object.len())
+        .map(|i| survives(object, i, &mut memo))
+        .collect();
+    let mut i = 0;
+    findings.retain(|_| {
+        let k = i < first || keep[i - first];
+        i += 1;
+        k
+    });
+}
+
+fn survives(object: &[Finding], i: usize, memo: &mut [Option<bool>]) -> bool {
+    if let Some(known) = memo[i] {
+        return known;
+    }
+    let f = &object[i];
+    let silenced = QUIET_WHEN
+        .iter()
+        .filter(|q| q.rule.name == f.rule)
+        .any(|q| {
+            (0..object.len()).any(|j| {
+                let g = &object[j];
+                q.when.iter().any(|m| m.name == g.rule)
+                    && match q.scope {
+                        Scope::Object => true,
+                        Scope::Span => g.primary.span == f.primary.span,
+                        Scope::Blocking => g.severity == Severity::Error,
+                    }
+                    && survives(object, j, memo)
+            })
+        });
+    memo[i] = Some(!silenced);
+    !silenced
 }
 
 /// The README section's table, generated from [`QUIET_WHEN`].
 pub fn markdown_table() -> String {
-    let mut s =
-        String::from("| rule | stays quiet when this more specific rule reports |\n|---|---|\n");
-    for (rule, more) in QUIET_WHEN {
-        let list: Vec<String> = more
+    let mut s = String::from(
+        "| rule | stays quiet when this more specific rule reports | where |\n|---|---|---|\n",
+    );
+    for q in QUIET_WHEN {
+        let list: Vec<String> = q
+            .when
             .iter()
-            .map(|m| format!("[`{m}`](rules/{m}.md)"))
+            .map(|m| format!("[`{0}`](rules/{0}.md)", m.name))
             .collect();
+        let scope = match q.scope {
+            Scope::Object => "same pod",
+            Scope::Span => "same image",
+            Scope::Blocking => "same pod, when it blocks scheduling",
+        };
         s.push_str(&format!(
-            "| [`{rule}`](rules/{rule}.md) | {} |\n",
+            "| [`{0}`](rules/{0}.md) | {1} | {scope} |\n",
+            q.rule.name,
             list.join(", ")
         ));
     }
@@ -110,64 +156,105 @@ pub fn markdown_table() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::images::Classifier;
-    use crate::inventory::Inventory;
-    use crate::model::{classify, Classified};
-    use crate::yaml::{parse_chunk, split_documents, Limits};
+    use crate::finding::Label;
+    use crate::yaml::Span;
 
     #[test]
     fn table_names_rules_and_has_no_cycle() {
-        for (rule, more) in QUIET_WHEN {
-            assert!(super::super::find(rule).is_some(), "{rule} is not a rule");
-            for m in *more {
-                assert!(super::super::find(m).is_some(), "{m} is not a rule");
+        for q in QUIET_WHEN {
+            assert!(super::super::find(q.rule.name).is_some());
+            for m in q.when {
+                assert!(
+                    super::super::find(m.name).is_some(),
+                    "{} is not a rule",
+                    m.name
+                );
             }
         }
         // Depth-first walk from every rule: a rule never (transitively) silences itself.
         fn walk(rule: &str, path: &mut Vec<String>) {
             assert!(!path.iter().any(|p| p == rule), "cycle: {path:?} -> {rule}");
             path.push(rule.to_owned());
-            if let Some((_, more)) = QUIET_WHEN.iter().find(|(r, _)| *r == rule) {
-                for m in *more {
-                    walk(m, path);
+            for q in QUIET_WHEN.iter().filter(|q| q.rule.name == rule) {
+                for m in q.when {
+                    walk(m.name, path);
                 }
             }
             path.pop();
         }
-        for (rule, _) in QUIET_WHEN {
-            walk(rule, &mut Vec::new());
+        for q in QUIET_WHEN {
+            walk(q.rule.name, &mut Vec::new());
         }
     }
 
+    fn finding(rule: &'static RuleMeta, at: usize) -> Finding {
+        Finding::new(
+            rule.name,
+            Severity::Error,
+            "m",
+            Label::new(
+                Span {
+                    start: at,
+                    end: at + 1,
+                },
+                "l",
+            ),
+        )
+    }
+
+    fn rules_of(f: &[Finding]) -> Vec<&'static str> {
+        f.iter().map(|f| f.rule).collect()
+    }
+
     #[test]
-    fn every_silencer_is_asked() {
-        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x}]\n";
-        let docs = parse_chunk(split_documents(text)[0], Limits::default()).expect("yaml");
-        let Classified::Objects(mut objs) = classify(&docs[0].root) else {
-            panic!("expected an object")
-        };
-        let obj = objs.remove(0).decode().expect("decodes");
-        let memo = crate::model::Memo::default();
-        let w = obj.workload(&memo).expect("workload");
-        let (config, images, inventory) = (
-            Config::default(),
-            Classifier::default(),
-            Inventory::default(),
+    fn silences_transitively_and_by_scope() {
+        // mixed-os-images is silenced by linux-image-on-windows-pod, which a
+        // dotnet finding silences only at its own image.
+        let mut f = vec![
+            finding(&unknown_meta::META, 0),
+            finding(&mixed::META, 1),
+            finding(&linux_image::META, 2),
+            finding(&dotnet::META, 3),
+        ];
+        retain(&mut f, 1);
+        assert_eq!(
+            rules_of(&f),
+            [
+                "x",
+                "linux-image-on-windows-pod",
+                "dotnet-multiplatform-tag-on-windows"
+            ]
         );
-        let cx = Context {
-            config: &config,
-            images: &images,
-            inventory: &inventory,
+        // Same image: the dotnet finding silences the Linux-image one, and then nothing
+        // silences mixed-os-images except the dotnet finding itself.
+        let mut f = vec![
+            finding(&unpinned::META, 0),
+            finding(&linux_image::META, 5),
+            finding(&dotnet::META, 5),
+        ];
+        retain(&mut f, 0);
+        assert_eq!(
+            rules_of(&f),
+            [
+                "windows-build-unpinned",
+                "dotnet-multiplatform-tag-on-windows"
+            ]
+        );
+        // Findings before `first` belong to other objects and stay.
+        let mut f = vec![finding(&mixed::META, 0), finding(&linux_image::META, 1)];
+        retain(&mut f, 1);
+        assert_eq!(rules_of(&f).len(), 2);
+    }
+
+    mod unknown_meta {
+        use crate::finding::Severity;
+        use crate::rules::{Category, RuleMeta};
+        pub static META: RuleMeta = RuleMeta {
+            name: "x",
+            category: Category::Suspicious,
+            severity: Severity::Error,
+            also: &[],
+            doc: "",
         };
-        for (_, more) in QUIET_WHEN {
-            for m in *more {
-                assert!(
-                    detects(m, &w, &cx).is_some(),
-                    "`detects` does not dispatch {m}"
-                );
-            }
-        }
-        assert!(markdown_table().contains("[`mixed-os-images`](rules/mixed-os-images.md)"));
     }
 }

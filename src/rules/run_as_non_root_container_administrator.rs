@@ -7,27 +7,24 @@
 
 use std::collections::BTreeMap;
 
-use super::{Category, Context, Rule};
+use super::{Context, Pod, Rule};
 use crate::finding::{Finding, Label, Severity};
-use crate::images::{Classifier, ImageOs, ImageRef};
-use crate::intent::{os_target, OsTarget};
-use crate::model::Workload;
-use crate::security;
+use crate::facts::images::{Classifier, ImageOs, ImageRef};
+use crate::facts::intent::OsTarget;
+use crate::facts::pod::os_target;
+use crate::facts::security;
 use crate::yaml::Span;
 
-const NAME: &str = "run-as-non-root-container-administrator";
 const ADMIN: &str = "ContainerAdministrator";
 
 pub fn run_as_non_root_container_administrator_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     containers: &[String],
     user: &str,
     at: Span,
     non_root_at: Span,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         format!(
             "{} will not start: container's runAsUserName ({user}) which will be regarded as root identity and will break non-root policy",
             security::describe_many(containers)
@@ -40,13 +37,12 @@ pub fn run_as_non_root_container_administrator_diagnostic(
 }
 
 pub fn run_as_non_root_image_administrator_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     container: &str,
     at: Span,
     image_at: Span,
 ) -> Finding {
-    Finding::new(
-        NAME,
+    META.graded(
         Severity::Warning,
         format!(
             "container {container:?} runs as ContainerAdministrator although runAsNonRoot is true: its image sets no user, so the kubelet's check does not see the administrator"
@@ -95,23 +91,17 @@ pub(crate) fn server_core_based(images: &Classifier, image: &str) -> bool {
         || has("windowsservercore")
 }
 
-pub struct RunAsNonRootContainerAdministrator;
+declare_rule! {
+    pub struct RunAsNonRootContainerAdministrator {
+        name: "run-as-non-root-container-administrator",
+        category: Correctness,
+        severity: Error,
+        also: [Warning],
+    }
+}
 
 impl Rule for RunAsNonRootContainerAdministrator {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/run-as-non-root-container-administrator.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         if !matches!(os_target(w, cx), OsTarget::Windows(_)) {
             return;
         }

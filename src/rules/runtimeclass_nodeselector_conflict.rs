@@ -1,24 +1,21 @@
 //! `runtimeclass-nodeselector-conflict`: the pod and its RuntimeClass select different
 //! values for one node label, so the RuntimeClass admission plugin rejects every pod.
 
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
-use crate::placement::{scheduling, Conflict};
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::placement::Conflict;
+use crate::facts::pod::scheduling;
 use crate::yaml::Span;
 
-const NAME: &str = "runtimeclass-nodeselector-conflict";
 
 pub fn runtimeclass_nodeselector_conflict_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     runtime_class: &str,
     c: &Conflict,
     at: Span,
     rc_name: Span,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         format!(
             "pods are rejected at admission: conflict: runtimeClass.scheduling.nodeSelector[{k}] = {r}; pod.spec.nodeSelector[{k}] = {p}",
             k = c.key,
@@ -35,23 +32,16 @@ pub fn runtimeclass_nodeselector_conflict_diagnostic(
     .with_resource(w.id)
 }
 
-pub struct RuntimeclassNodeselectorConflict;
+declare_rule! {
+    pub struct RuntimeclassNodeselectorConflict {
+        name: "runtimeclass-nodeselector-conflict",
+        category: Correctness,
+        severity: Error,
+    }
+}
 
 impl Rule for RuntimeclassNodeselectorConflict {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/runtimeclass-nodeselector-conflict.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(c) = scheduling(w, cx).conflict.clone() else {
             return;
         };

@@ -1,18 +1,14 @@
 //! `runtimeclass-not-found`: the pod names a RuntimeClass that neither the scanned files
 //! nor `cluster.runtimeClasses` define.
 
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
-use crate::placement::runtime_class;
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::placement::runtime_class;
 use crate::yaml::Span;
 
-const NAME: &str = "runtimeclass-not-found";
 
-pub fn runtimeclass_not_found_diagnostic(w: &Workload<'_>, name: &str, at: Span) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Warning,
+pub fn runtimeclass_not_found_diagnostic(w: &Pod<'_>, name: &str, at: Span) -> Finding {
+    META.finding(
         format!(
             "RuntimeClass `{name}` is not defined in the scanned files or in `cluster.runtimeClasses`; if the cluster lacks it too, pods are rejected: RuntimeClass \"{name}\" not found"
         ),
@@ -24,23 +20,16 @@ pub fn runtimeclass_not_found_diagnostic(w: &Workload<'_>, name: &str, at: Span)
     .with_resource(w.id)
 }
 
-pub struct RuntimeclassNotFound;
+declare_rule! {
+    pub struct RuntimeclassNotFound {
+        name: "runtimeclass-not-found",
+        category: Suspicious,
+        severity: Warning,
+    }
+}
 
 impl Rule for RuntimeclassNotFound {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/runtimeclass-not-found.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(name) = w.spec.runtime_class_name.as_deref() else {
             return;
         };

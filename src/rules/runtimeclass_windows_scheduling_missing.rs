@@ -1,13 +1,12 @@
 //! `runtimeclass-windows-scheduling-missing`: a RuntimeClass for a Windows handler whose
 //! `scheduling` does not keep its pods on Windows nodes (of the right build).
 
-use super::{Category, Context, Rule};
-use crate::cluster::{OS_LABEL, WINDOWS_BUILD_LABEL};
-use crate::finding::{Finding, Label, Severity};
-use crate::model::{Object, ResourceId, Typed};
+use super::{Context, Rule};
+use crate::facts::cluster::{OS_LABEL, WINDOWS_BUILD_LABEL};
+use crate::finding::{Finding, Label};
+use crate::k8s::{Object, ResourceId, Typed};
 use crate::yaml::Span;
 
-const NAME: &str = "runtimeclass-windows-scheduling-missing";
 
 pub fn runtimeclass_windows_scheduling_missing_diagnostic(
     id: &ResourceId,
@@ -18,9 +17,7 @@ pub fn runtimeclass_windows_scheduling_missing_diagnostic(
 ) -> Finding {
     let list: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
     let build = build.unwrap_or("10.0.20348");
-    Finding::new(
-        NAME,
-        Severity::Warning,
+    META.finding(
         format!(
             "RuntimeClass for Windows handler `{handler}` does not set {} in `scheduling.nodeSelector`, so its pods can be scheduled onto nodes that cannot run them",
             list.join(" and ")
@@ -40,22 +37,15 @@ fn handler_build(handler: &str) -> Option<&str> {
     (last.len() == 5 && last.bytes().all(|b| b.is_ascii_digit())).then_some(last)
 }
 
-pub struct RuntimeclassWindowsSchedulingMissing;
+declare_rule! {
+    pub struct RuntimeclassWindowsSchedulingMissing {
+        name: "runtimeclass-windows-scheduling-missing",
+        category: Suspicious,
+        severity: Warning,
+    }
+}
 
 impl Rule for RuntimeclassWindowsSchedulingMissing {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/runtimeclass-windows-scheduling-missing.md")
-    }
-
     fn check_object(&self, obj: &Object<'_, '_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Typed::RuntimeClass(rc) = &obj.typed else {
             return;

@@ -4,57 +4,16 @@
 
 use std::collections::BTreeSet;
 
-use super::Context;
-use crate::cluster::{parse_build_label, NodePool, OS_LABEL, WINDOWS_BUILD_LABEL};
-use crate::images::{compatible, tag_for_build, Classifier, ImageOs, KNOWN_HOST_BUILDS};
-use crate::intent::is_host_process;
-use crate::model::{ContainerRef, Workload};
-use crate::placement::Scheduling;
+use super::{Context, Pod};
+use crate::facts::cluster::{parse_build_label, NodePool, OS_LABEL, WINDOWS_BUILD_LABEL};
+use crate::facts::images::{compatible, tag_for_build, ImageOs, KNOWN_HOST_BUILDS};
+use crate::facts::placement::Scheduling;
+pub use crate::facts::{image_facts, ImageFact};
 use crate::yaml::{Node, Span};
-
-/// One container and what its image reference says.
-#[derive(Debug, Clone)]
-pub struct ImageFact<'w> {
-    pub container: ContainerRef<'w>,
-    pub image: &'w str,
-    pub os: ImageOs,
-    /// The Windows build the tag pins (Table B.5), for Windows images only.
-    pub build: Option<u32>,
-    /// A .NET 8+ multi-platform tag, which has no Windows images (rule 27).
-    pub dotnet_multiplatform: bool,
-    pub host_process: bool,
-}
-
-impl ImageFact<'_> {
-    /// The `image:` value, or the pod spec key when it cannot be found.
-    pub fn span(&self, w: &Workload<'_>) -> Span {
-        self.container.image_span().unwrap_or(w.spec_key)
-    }
-}
-
-/// Every container that has an image, in the API server's order.
-pub fn image_facts<'w>(w: &Workload<'w>, images: &Classifier) -> &'w [ImageFact<'w>] {
-    w.memo.image_facts.get_or_init(|| {
-        w.containers()
-            .into_iter()
-            .filter_map(|c| {
-                let image = c.image?;
-                Some(ImageFact {
-                    os: images.classify(image),
-                    build: images.windows_build(image),
-                    dotnet_multiplatform: images.is_dotnet_linux_only_multiplatform(image),
-                    host_process: is_host_process(w, &c),
-                    image,
-                    container: c,
-                })
-            })
-            .collect()
-    })
-}
 
 /// Where an OS or build constraint belongs: the `nodeSelector:` key, else the required
 /// node affinity, else the pod spec's `spec:` key.
-pub fn constraint_span(w: &Workload<'_>) -> Span {
+pub fn constraint_span(w: &Pod<'_>) -> Span {
     w.key_span(&["nodeSelector"])
         .or_else(|| {
             w.key_span(&[
@@ -82,7 +41,7 @@ pub fn yaml_str(v: &str) -> String {
 }
 
 /// A `nodeSelector:` block: the pod's own entries with `set` added or replaced.
-pub fn selector_snippet(w: &Workload<'_>, set: &[(&str, String)]) -> String {
+pub fn selector_snippet(w: &Pod<'_>, set: &[(&str, String)]) -> String {
     let mut entries: Vec<(String, String)> = w
         .spec
         .node_selector
@@ -111,7 +70,7 @@ pub fn build_entry(build: u32) -> (&'static str, String) {
 
 /// Appends the cluster's caveat (default cluster or preset) to help text.
 pub fn with_caveat(mut help: String, cx: &Context<'_>) -> String {
-    if let Some(c) = cx.config.cluster.caveat() {
+    if let Some(c) = cx.cluster.caveat() {
         if !help.ends_with('\n') {
             help.push('\n');
         }
@@ -145,7 +104,7 @@ pub struct BuildPins {
 
 pub fn build_pins(sched: &Scheduling<'_>, cx: &Context<'_>) -> BuildPins {
     let mut candidates: BTreeSet<u32> = KNOWN_HOST_BUILDS.iter().copied().collect();
-    candidates.extend(cx.config.cluster.windows_builds());
+    candidates.extend(cx.cluster.windows_builds());
     if let Some(v) = sched
         .node_selector
         .as_ref()
@@ -215,7 +174,7 @@ pub fn windows_host(build: u32) -> NodePool {
 /// The cluster's Windows pools whose labels admit the pod (taints ignored: build rules
 /// judge where the labels let the pod go; a missing toleration is its own finding).
 pub fn admitted_windows_pools<'c>(sched: &Scheduling<'_>, cx: &Context<'c>) -> Vec<&'c NodePool> {
-    let cluster: &'c crate::cluster::Cluster = &cx.config.cluster;
+    let cluster: &'c crate::facts::cluster::Cluster = cx.cluster;
     cluster
         .pools_with_os("windows")
         .filter(|p| sched.admits(p).possible())
@@ -371,14 +330,15 @@ pub fn bad_label_values<'n>(
 /// value in the nodeSelector of its RuntimeClass (when that is in a scanned file, where it is
 /// reported; it still explains this pod's placement)?
 pub fn bad_value_blocks<'a>(
-    w: &Workload<'a>,
+    w: &Pod<'a>,
     cx: &Context<'a>,
     own_error: bool,
     key: impl Fn(&str) -> bool,
     valid: impl Fn(&str) -> bool,
 ) -> bool {
-    use crate::inventory::Origin;
-    use crate::placement::{scheduling, RuntimeClassRef};
+    use crate::facts::inventory::Origin;
+    use crate::facts::placement::RuntimeClassRef;
+    use crate::facts::pod::scheduling;
     if own_error {
         return true;
     }

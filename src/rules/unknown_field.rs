@@ -1,15 +1,16 @@
 //! `unknown-field`: a key the Kubernetes API type does not have (a typo, or a field at the
 //! wrong level), which the API server drops or rejects.
 
-use super::{Category, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Suggestion;
-use crate::model::{ResourceId, UnknownField as Unknown};
+use super::Rule;
+use crate::suggest::did_you_mean;
+use crate::finding::{Finding, Label};
+use crate::k8s::Suggestion;
+use crate::k8s::{ResourceId, UnknownField as Unknown};
 
 pub fn unknown_field_diagnostic(id: &ResourceId, u: &Unknown) -> Finding {
     let (label, help) = match &u.suggestion {
         Some(Suggestion::Rename(name)) => (
-            format!("did you mean `{name}`?"),
+            did_you_mean(name),
             format!("rename `{}` to `{name}`", u.key),
         ),
         Some(Suggestion::MoveTo(path)) => (
@@ -32,9 +33,7 @@ pub fn unknown_field_diagnostic(id: &ResourceId, u: &Unknown) -> Finding {
     } else {
         format!(" in `{}`", u.parent)
     };
-    Finding::new(
-        "unknown-field",
-        Severity::Warning,
+    META.finding(
         format!(
             "unknown field `{}`{within} ({} has no such field)",
             u.key, u.type_name
@@ -45,19 +44,12 @@ pub fn unknown_field_diagnostic(id: &ResourceId, u: &Unknown) -> Finding {
     .with_resource(id)
 }
 
-pub struct UnknownField;
-
-impl Rule for UnknownField {
-    fn name(&self) -> &'static str {
-        "unknown-field"
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/unknown-field.md")
+declare_rule! {
+    pub struct UnknownField {
+        name: "unknown-field",
+        category: Suspicious,
+        severity: Warning,
     }
 }
+
+impl Rule for UnknownField {}

@@ -2,16 +2,15 @@
 //! the OS: every pool is excluded by the nodeSelector, the required node affinity or an
 //! untolerated taint.
 
-use super::shared::{any_node, with_caveat};
-use super::{precedence, Category, Context, Rule};
-use crate::cluster::{NodePool, OS_LABEL};
+use super::shared::{any_node, bad_value_blocks, with_caveat};
+use super::{Context, Pod, Rule};
+use crate::facts::cluster::{NodePool, OS_LABEL};
 use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
-use crate::placement::{scheduling, Exclusion, RuntimeClassRef};
-use crate::scheduling::Tri;
+use crate::facts::placement::{Exclusion, RuntimeClassRef};
+use crate::facts::pod::scheduling;
+use crate::facts::scheduling::Tri;
 use crate::yaml::Span;
 
-const NAME: &str = "unsatisfiable-node-constraints";
 
 /// How far the pod's constraints reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +22,7 @@ pub enum Reach {
 }
 
 pub fn unsatisfiable_node_constraints_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     reach: Reach,
     severity: Severity,
     at: (Span, String),
@@ -51,7 +50,7 @@ pub fn unsatisfiable_node_constraints_diagnostic(
         Reach::Nowhere => help,
         Reach::NoPool => with_caveat(help, cx),
     };
-    Finding::new(NAME, severity, message, Label::new(at.0, at.1))
+    META.graded(severity, message, Label::new(at.0, at.1))
         .with_help(help)
         .with_resource(w.id)
 }
@@ -59,12 +58,20 @@ pub fn unsatisfiable_node_constraints_diagnostic(
 /// Each pool with the constraint that excludes it.
 type Reasons<'c> = Vec<(&'c NodePool, Exclusion)>;
 
-fn detect<'c>(w: &Workload<'c>, cx: &Context<'c>) -> Option<(Reach, Severity, Reasons<'c>)> {
+/// An invalid OS or build value in the RuntimeClass's nodeSelector blocks the pod; that is
+/// reported at the RuntimeClass (`os-label-value-invalid`, `windows-build-label-format`).
+fn runtime_class_value_invalid<'a>(w: &Pod<'a>, cx: &Context<'a>) -> bool {
+    use super::{os_label_value_invalid as os, windows_build_label_format as build};
+    bad_value_blocks(w, cx, false, os::is_os_key, os::is_valid)
+        || bad_value_blocks(w, cx, false, build::is_build_key, build::is_valid)
+}
+
+fn detect<'c>(w: &Pod<'c>, cx: &Context<'c>) -> Option<(Reach, Severity, Reasons<'c>)> {
     let sched = scheduling(w, cx);
-    if sched.conflict.is_some() || sched.bound_to_node() {
+    if sched.conflict.is_some() || sched.bound_to_node() || runtime_class_value_invalid(w, cx) {
         return None;
     }
-    let cluster: &'c crate::cluster::Cluster = &cx.config.cluster;
+    let cluster: &'c crate::facts::cluster::Cluster = cx.cluster;
     if cluster.pools.is_empty() {
         return None;
     }
@@ -105,29 +112,20 @@ fn detect<'c>(w: &Workload<'c>, cx: &Context<'c>) -> Option<(Reach, Severity, Re
     (!reasons.is_empty()).then_some((reach, severity, reasons))
 }
 
-pub struct UnsatisfiableNodeConstraints;
+declare_rule! {
+    pub struct UnsatisfiableNodeConstraints {
+        name: "unsatisfiable-node-constraints",
+        category: Correctness,
+        severity: Error,
+        also: [Warning],
+    }
+}
 
 impl Rule for UnsatisfiableNodeConstraints {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/unsatisfiable-node-constraints.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((reach, severity, reasons)) = detect(w, cx) else {
             return;
         };
-        if precedence::quiet(NAME, w, cx) {
-            return;
-        }
         // Point at the constraint that excludes the first pool; prefer an OS mismatch,
         // which is the usual contradiction (nodeSelector windows, affinity In [linux]).
         let first = reasons

@@ -1,8 +1,8 @@
 //! `unused-suppression`: a suppression annotation or comment that silences nothing, so stale
 //! suppressions surface instead of hiding future findings.
 
-use super::{Category, Rule};
-use crate::finding::{Finding, Label, Severity};
+use super::Rule;
+use crate::finding::{Finding, Label};
 use crate::yaml::Span;
 
 pub fn unused_suppression_diagnostic(span: Span, rules: &[String], unknown: &[&str]) -> Finding {
@@ -18,28 +18,19 @@ pub fn unused_suppression_diagnostic(span: Span, rules: &[String], unknown: &[&s
             "use a rule name from `winlint rules`".to_owned(),
         )
     };
-    Finding::new(
-        "unused-suppression",
-        Severity::Info,
+    META.finding(
         message,
         Label::new(span, "suppresses nothing"),
     )
     .with_help(help)
 }
 
-pub struct UnusedSuppression;
-
-impl Rule for UnusedSuppression {
-    fn name(&self) -> &'static str {
-        "unused-suppression"
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Info
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/unused-suppression.md")
+declare_rule! {
+    pub struct UnusedSuppression {
+        name: "unused-suppression",
+        category: Suspicious,
+        severity: Info,
     }
 }
+
+impl Rule for UnusedSuppression {}

@@ -5,15 +5,13 @@ use super::shared::{
     admitted_windows_pools, build_bound, build_entry, build_pins, build_text, image_facts,
     os_entry, runs_all, selector_snippet, with_caveat, ImageFact,
 };
-use super::{precedence, Category, Context, Rule};
-use crate::cluster::{name_list, NodePool, WINDOWS_BUILD_LABEL};
-use crate::finding::{Finding, Label, Severity};
-use crate::images::tag_for_build;
-use crate::model::Workload;
-use crate::placement::scheduling;
+use super::{Context, Pod, Rule};
+use crate::facts::cluster::{name_list, NodePool, WINDOWS_BUILD_LABEL};
+use crate::finding::{Finding, Label};
+use crate::facts::images::tag_for_build;
+use crate::facts::pod::scheduling;
 use crate::yaml::Span;
 
-const NAME: &str = "windows-build-image-mismatch";
 
 /// What the image is judged against.
 #[derive(Debug, Clone)]
@@ -25,7 +23,7 @@ pub enum Hosts<'c> {
 }
 
 pub fn windows_build_image_mismatch_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     image: &ImageFact<'_>,
     hosts: &Hosts<'_>,
     pin_at: Option<Span>,
@@ -84,9 +82,7 @@ pub fn windows_build_image_mismatch_diagnostic(
         Hosts::Pools(_) => with_caveat(help, cx),
         Hosts::Pinned(_) => help,
     };
-    let mut f = Finding::new(
-        NAME,
-        Severity::Error,
+    let mut f = META.finding(
         format!(
             "image `{}` is built for Windows {}, but {whose} {host_builds}: Windows containers need a host of a compatible build",
             image.image,
@@ -101,7 +97,7 @@ pub fn windows_build_image_mismatch_diagnostic(
 }
 
 fn detect<'c: 'w, 'w>(
-    w: &Workload<'w>,
+    w: &Pod<'w>,
     cx: &Context<'c>,
 ) -> Option<(Vec<ImageFact<'w>>, Hosts<'c>)> {
     let facts = image_facts(w, cx.images);
@@ -137,33 +133,19 @@ fn detect<'c: 'w, 'w>(
     (!bad.is_empty()).then_some((bad, Hosts::Pools(pools)))
 }
 
-pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
-    detect(w, cx).is_some()
+declare_rule! {
+    pub struct WindowsBuildImageMismatch {
+        name: "windows-build-image-mismatch",
+        category: Correctness,
+        severity: Error,
+    }
 }
 
-pub struct WindowsBuildImageMismatch;
-
 impl Rule for WindowsBuildImageMismatch {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/windows-build-image-mismatch.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((images, hosts)) = detect(w, cx) else {
             return;
         };
-        if precedence::quiet(NAME, w, cx) {
-            return;
-        }
         let pin_at = match hosts {
             Hosts::Pinned(_) => w
                 .field(&["nodeSelector", WINDOWS_BUILD_LABEL])

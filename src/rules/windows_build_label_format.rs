@@ -2,17 +2,16 @@
 //! `10.0.NNNNN` a Windows kubelet writes, so it matches no node.
 
 use super::shared::{
-    bad_label_values, bad_value_blocks, pod_selector_uses, runtime_class_selector_uses, Place,
+    bad_label_values, pod_selector_uses, runtime_class_selector_uses, Place,
     SelectorUse,
 };
-use super::{Category, Context, Rule};
-use crate::cluster::{parse_build_label, WINDOWS_BUILD_LABEL};
+use super::{Context, Pod, Rule};
+use crate::facts::cluster::{parse_build_label, WINDOWS_BUILD_LABEL};
 use crate::finding::{Finding, Label, Severity};
-use crate::images::build_from_version_name;
-use crate::model::{Object, ResourceId, Typed, Workload};
+use crate::facts::images::build_from_version_name;
+use crate::k8s::{Object, ResourceId, Typed};
 use crate::yaml::Span;
 
-const NAME: &str = "windows-build-label-format";
 
 #[derive(Debug, Clone)]
 struct Bad<'n> {
@@ -30,9 +29,7 @@ pub fn windows_build_label_format_diagnostic(
     severity: Severity,
 ) -> Finding {
     let Some(value) = value else {
-        return Finding::new(
-            NAME,
-            Severity::Error,
+        return META.finding(
             format!("`{operator}` never matches `{WINDOWS_BUILD_LABEL}`: its values (`10.0.17763`) are not integers"),
             Label::new(span, "compares integers"),
         )
@@ -50,8 +47,7 @@ pub fn windows_build_label_format_diagnostic(
         Some(b) => format!("write the kubelet's value: `{WINDOWS_BUILD_LABEL}: \"10.0.{b}\"`"),
         None => "write the kubelet's value, `10.0.` and the build number: \"10.0.17763\" (Windows Server 2019), \"10.0.20348\" (2022), \"10.0.26100\" (2025)".to_owned(),
     };
-    Finding::new(
-        NAME,
+    META.graded(
         severity,
         format!("`{value}` is not a `{WINDOWS_BUILD_LABEL}` value: Windows kubelets set `10.0.<build>`, {consequence}"),
         Label::new(span, "not `10.0.<build>`"),
@@ -60,11 +56,11 @@ pub fn windows_build_label_format_diagnostic(
     .with_resource(id)
 }
 
-fn is_build_key(k: &str) -> bool {
+pub(super) fn is_build_key(k: &str) -> bool {
     k == WINDOWS_BUILD_LABEL
 }
 
-fn is_valid(v: &str) -> bool {
+pub(super) fn is_valid(v: &str) -> bool {
     parse_build_label(v).is_some()
 }
 
@@ -94,30 +90,17 @@ fn bad_values<'n>(uses: &[SelectorUse<'n>]) -> Vec<Bad<'n>> {
     out
 }
 
-/// Does a malformed build value make the pod (with its RuntimeClass) unschedulable?
-pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
-    let own = bad_values(&pod_selector_uses(w.spec_node));
-    let own_error = own.iter().any(|b| b.severity == Severity::Error);
-    bad_value_blocks(w, cx, own_error, is_build_key, is_valid)
+declare_rule! {
+    pub struct WindowsBuildLabelFormat {
+        name: "windows-build-label-format",
+        category: Correctness,
+        severity: Error,
+        also: [Warning],
+    }
 }
 
-pub struct WindowsBuildLabelFormat;
-
 impl Rule for WindowsBuildLabelFormat {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/windows-build-label-format.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         for b in bad_values(&pod_selector_uses(w.spec_node)) {
             out.push(windows_build_label_format_diagnostic(
                 w.id, b.value, b.operator, b.span, b.severity,

@@ -5,16 +5,14 @@ use super::shared::{
     admitted_windows_pools, build_bound, build_entry, build_text, constraint_span, image_facts,
     os_entry, runs_all, selector_snippet, with_caveat, ImageFact,
 };
-use super::{precedence, Category, Context, Rule};
-use crate::cluster::NodePool;
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
-use crate::placement::scheduling;
+use super::{Context, Pod, Rule};
+use crate::facts::cluster::NodePool;
+use crate::finding::{Finding, Label};
+use crate::facts::pod::scheduling;
 
-const NAME: &str = "windows-build-unpinned";
 
 pub fn windows_build_unpinned_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     image: &ImageFact<'_>,
     bad: &[&NodePool],
     pin: u32,
@@ -43,9 +41,7 @@ pub fn windows_build_unpinned_diagnostic(
         w.spec_path,
         selector_snippet(w, &[os_entry("windows"), build_entry(pin)])
     );
-    Finding::new(
-        NAME,
-        Severity::Warning,
+    META.finding(
         format!(
             "Windows pod is not pinned to a Windows build: image `{}` is built for {}, but the pod can also land on {}{more}, where it cannot run",
             image.image,
@@ -65,7 +61,7 @@ struct Found<'c, 'w> {
     pin: u32,
 }
 
-fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
+fn detect<'c: 'w, 'w>(w: &Pod<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
     let facts = image_facts(w, cx.images);
     let bound = build_bound(facts);
     let builds: Vec<u32> = bound.iter().filter_map(|f| f.build).collect();
@@ -91,29 +87,19 @@ fn detect<'c: 'w, 'w>(w: &Workload<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w
     Some(Found { image, bad, pin })
 }
 
-pub struct WindowsBuildUnpinned;
+declare_rule! {
+    pub struct WindowsBuildUnpinned {
+        name: "windows-build-unpinned",
+        category: Suspicious,
+        severity: Warning,
+    }
+}
 
 impl Rule for WindowsBuildUnpinned {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/windows-build-unpinned.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(found) = detect(w, cx) else {
             return;
         };
-        if precedence::quiet(NAME, w, cx) {
-            return;
-        }
         out.push(windows_build_unpinned_diagnostic(
             w,
             &found.image,

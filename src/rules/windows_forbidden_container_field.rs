@@ -3,26 +3,23 @@
 //! object (`validateWindows`).
 
 use super::windows_forbidden_pod_field::{declared_windows, remove_help};
-use super::{Category, Context, Rule};
-use crate::apierror;
-use crate::finding::{Finding, Label, Severity};
-use crate::model::{ContainerRef, Workload};
-use crate::windows_fields::{Field, CONTAINER_FIELDS};
+use super::{Context, Pod, Rule};
+use crate::k8s::apierror;
+use crate::finding::{Finding, Label};
+use crate::k8s::ContainerRef;
+use crate::k8s::windows_fields::{Field, CONTAINER_FIELDS};
 use crate::yaml::Span;
 
-const NAME: &str = "windows-forbidden-container-field";
 
 pub fn windows_forbidden_container_field_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     c: &ContainerRef<'_>,
     field: &Field,
     at: Span,
     os_name: Span,
 ) -> Finding {
     let rel = format!("{}.{}", c.rel_path(), field.dotted());
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         apierror::forbidden(&w.path(&rel), "cannot be set for a windows pod"),
         Label::new(at, field.why),
     )
@@ -34,23 +31,16 @@ pub fn windows_forbidden_container_field_diagnostic(
     .with_resource(w.id)
 }
 
-pub struct WindowsForbiddenContainerField;
+declare_rule! {
+    pub struct WindowsForbiddenContainerField {
+        name: "windows-forbidden-container-field",
+        category: Correctness,
+        severity: Error,
+    }
+}
 
 impl Rule for WindowsForbiddenContainerField {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/windows-forbidden-container-field.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(os_name) = declared_windows(w) else {
             return;
         };

@@ -1,24 +1,20 @@
 //! `windows-forbidden-pod-field`: a pod-level field of spec §B.1 on a pod with
 //! `spec.os.name: windows`; the API server rejects the object (`validateWindows`).
 
-use super::{Category, Context, Rule};
-use crate::apierror;
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
-use crate::windows_fields::{Field, POD_FIELDS, RESTRICTED_EXEMPT};
+use super::{Context, Pod, Rule};
+use crate::k8s::apierror;
+use crate::finding::{Finding, Label};
+use crate::k8s::windows_fields::{Field, POD_FIELDS, RESTRICTED_EXEMPT};
 use crate::yaml::Span;
 
-const NAME: &str = "windows-forbidden-pod-field";
 
 pub fn windows_forbidden_pod_field_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     field: &Field,
     at: Span,
     os_name: Span,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         apierror::forbidden(&w.path(&field.dotted()), "cannot be set for a windows pod"),
         Label::new(at, field.why),
     )
@@ -42,30 +38,23 @@ pub(super) fn remove_help(dotted: &str, key: &str) -> String {
 }
 
 /// The span of the `os.name` value when it declares `windows`.
-pub(super) fn declared_windows(w: &Workload<'_>) -> Option<Span> {
+pub(super) fn declared_windows(w: &Pod<'_>) -> Option<Span> {
     if w.spec.os.as_ref()?.name != "windows" {
         return None;
     }
     Some(w.field(&["os", "name"]).map_or(w.spec_key, |n| n.span))
 }
 
-pub struct WindowsForbiddenPodField;
+declare_rule! {
+    pub struct WindowsForbiddenPodField {
+        name: "windows-forbidden-pod-field",
+        category: Correctness,
+        severity: Error,
+    }
+}
 
 impl Rule for WindowsForbiddenPodField {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/windows-forbidden-pod-field.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(os_name) = declared_windows(w) else {
             return;
         };

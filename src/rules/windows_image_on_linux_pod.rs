@@ -2,25 +2,21 @@
 //! Linux nodes.
 
 use super::shared::{constraint_span, image_facts, ImageFact};
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::images::{explain, ImageOs};
-use crate::intent::allowed_os;
-use crate::model::Workload;
-use crate::placement::scheduling;
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::images::{explain, ImageOs};
+use crate::facts::pod::allowed_os;
+use crate::facts::pod::scheduling;
 use crate::yaml::Span;
 
-const NAME: &str = "windows-image-on-linux-pod";
 
 pub fn windows_image_on_linux_pod_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     image: &ImageFact<'_>,
     why: String,
     linux_at: (Span, &str),
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         format!(
             "Windows image `{}` in a Linux pod: a Linux node cannot run it (no matching manifest for linux/amd64)",
             image.image
@@ -37,7 +33,7 @@ pub fn windows_image_on_linux_pod_diagnostic(
 
 /// Where the pod says Linux, and its Windows images.
 fn detect<'w>(
-    w: &Workload<'w>,
+    w: &Pod<'w>,
     cx: &Context<'w>,
 ) -> Option<((Span, &'static str), Vec<ImageFact<'w>>)> {
     let declared = w.spec.os.as_ref().map(|o| o.name.as_str());
@@ -69,27 +65,16 @@ fn detect<'w>(
     (!images.is_empty()).then_some((at, images))
 }
 
-pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
-    detect(w, cx).is_some()
+declare_rule! {
+    pub struct WindowsImageOnLinuxPod {
+        name: "windows-image-on-linux-pod",
+        category: Correctness,
+        severity: Error,
+    }
 }
 
-pub struct WindowsImageOnLinuxPod;
-
 impl Rule for WindowsImageOnLinuxPod {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/windows-image-on-linux-pod.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((at, images)) = detect(w, cx) else {
             return;
         };

@@ -2,15 +2,13 @@
 //! versions that no single host runs together.
 
 use super::shared::{build_bound, build_text, image_facts, runs_all, ImageFact};
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::images::{tag_for_build, KNOWN_HOST_BUILDS};
-use crate::model::Workload;
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::images::{tag_for_build, KNOWN_HOST_BUILDS};
 
-const NAME: &str = "windows-images-incompatible-builds";
 
 pub fn windows_images_incompatible_builds_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     first: &ImageFact<'_>,
     second: &ImageFact<'_>,
 ) -> Finding {
@@ -19,9 +17,7 @@ pub fn windows_images_incompatible_builds_diagnostic(
         second.build.unwrap_or_default(),
     );
     let tag = tag_for_build(a).map_or_else(String::new, |t| format!(" (its `{t}` variant)"));
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         format!(
             "containers `{}` and `{}` are built for Windows {} and {}: no Windows node runs both with process isolation",
             first.container.name,
@@ -47,7 +43,7 @@ fn share_a_host(a: u32, b: u32) -> bool {
         .any(|h| runs_all(*h, &[a, b]))
 }
 
-fn detect<'w>(w: &Workload<'w>, cx: &Context<'_>) -> Option<(ImageFact<'w>, ImageFact<'w>)> {
+fn detect<'w>(w: &Pod<'w>, cx: &Context<'_>) -> Option<(ImageFact<'w>, ImageFact<'w>)> {
     let facts = image_facts(w, cx.images);
     let bound = build_bound(facts);
     for (i, second) in bound.iter().enumerate() {
@@ -62,27 +58,16 @@ fn detect<'w>(w: &Workload<'w>, cx: &Context<'_>) -> Option<(ImageFact<'w>, Imag
     None
 }
 
-pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
-    detect(w, cx).is_some()
+declare_rule! {
+    pub struct WindowsImagesIncompatibleBuilds {
+        name: "windows-images-incompatible-builds",
+        category: Correctness,
+        severity: Error,
+    }
 }
 
-pub struct WindowsImagesIncompatibleBuilds;
-
 impl Rule for WindowsImagesIncompatibleBuilds {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/windows-images-incompatible-builds.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         if let Some((first, second)) = detect(w, cx) {
             out.push(windows_images_incompatible_builds_diagnostic(
                 w, &first, &second,

@@ -3,25 +3,22 @@
 //! it to the runtime (its Windows container config carries only resources, the user name,
 //! the GMSA credential spec and HostProcess), so the setting silently does nothing.
 
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::intent::{os_target, Evidence, OsTarget};
-use crate::model::Workload;
-use crate::windows_fields::{Field, CONTAINER_FIELDS, POD_FIELDS};
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::intent::{Evidence, OsTarget};
+use crate::facts::pod::os_target;
+use crate::k8s::windows_fields::{Field, CONTAINER_FIELDS, POD_FIELDS};
 use crate::yaml::Span;
 
-const NAME: &str = "windows-linux-only-field-ignored";
 
 pub fn windows_linux_only_field_ignored_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     rel: &str,
     field: &Field,
     at: Span,
     evidence: &Evidence,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Warning,
+    META.finding(
         format!("{} is ignored on Windows", w.path(rel)),
         Label::new(at, field.why),
     )
@@ -34,23 +31,16 @@ pub fn windows_linux_only_field_ignored_diagnostic(
     .with_resource(w.id)
 }
 
-pub struct WindowsLinuxOnlyFieldIgnored;
+declare_rule! {
+    pub struct WindowsLinuxOnlyFieldIgnored {
+        name: "windows-linux-only-field-ignored",
+        category: Suspicious,
+        severity: Warning,
+    }
+}
 
 impl Rule for WindowsLinuxOnlyFieldIgnored {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/windows-linux-only-field-ignored.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         if w.spec.os.is_some() {
             return;
         }

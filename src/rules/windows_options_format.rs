@@ -6,13 +6,11 @@
 
 use k8s_openapi::api::core::v1::WindowsSecurityContextOptions;
 
-use super::{Category, Context, Rule};
-use crate::apierror;
-use crate::finding::{Finding, Label, Severity};
-use crate::model::Workload;
+use super::{Context, Pod, Rule};
+use crate::k8s::apierror;
+use crate::finding::{Finding, Label};
 use crate::yaml::{Node, Span};
 
-const NAME: &str = "windows-options-format";
 
 const MAX_GMSA_CREDENTIAL_SPEC_LENGTH: usize = 64 * 1024;
 const MAX_RUN_AS_USER_NAME_DOMAIN_LENGTH: usize = 256;
@@ -173,15 +171,13 @@ fn is_dns1123_subdomain(s: &str) -> bool {
 }
 
 pub fn windows_options_format_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     rel: &str,
     value: &str,
     p: &Problem,
     at: Span,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         apierror::invalid(&w.path(rel), &apierror::quote_short(value), &p.detail),
         Label::new(at, "the API server rejects this value"),
     )
@@ -189,23 +185,16 @@ pub fn windows_options_format_diagnostic(
     .with_resource(w.id)
 }
 
-pub struct WindowsOptionsFormat;
+declare_rule! {
+    pub struct WindowsOptionsFormat {
+        name: "windows-options-format",
+        category: Correctness,
+        severity: Error,
+    }
+}
 
 impl Rule for WindowsOptionsFormat {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/windows-options-format.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, _cx: &Context<'a>, out: &mut Vec<Finding>) {
         let pod = w
             .spec
             .security_context
@@ -227,7 +216,7 @@ impl Rule for WindowsOptionsFormat {
 }
 
 fn check(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     rel: &str,
     opts: Option<&WindowsSecurityContextOptions>,
     base: Option<&Node<'_>>,

@@ -2,23 +2,20 @@
 //! `spec.os.name`: Linux kubelets ignore them. With `spec.os.name: linux` the API server
 //! rejects them instead (`linux-pod-windows-options`).
 
-use super::{Category, Context, Rule};
-use crate::finding::{Finding, Label, Severity};
-use crate::intent::{os_target, Evidence, OsTarget};
-use crate::model::Workload;
+use super::{Context, Pod, Rule};
+use crate::finding::{Finding, Label};
+use crate::facts::intent::{Evidence, OsTarget};
+use crate::facts::pod::os_target;
 use crate::yaml::{Node, Span};
 
-const NAME: &str = "windows-options-on-linux-target";
 
 pub fn windows_options_on_linux_target_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     rel: &str,
     at: Span,
     evidence: &Evidence,
 ) -> Finding {
-    Finding::new(
-        NAME,
-        Severity::Info,
+    META.finding(
         format!("{} is ignored on Linux", w.path(rel)),
         Label::new(at, "Windows-only settings"),
     )
@@ -27,23 +24,16 @@ pub fn windows_options_on_linux_target_diagnostic(
     .with_resource(w.id)
 }
 
-pub struct WindowsOptionsOnLinuxTarget;
+declare_rule! {
+    pub struct WindowsOptionsOnLinuxTarget {
+        name: "windows-options-on-linux-target",
+        category: Suspicious,
+        severity: Info,
+    }
+}
 
 impl Rule for WindowsOptionsOnLinuxTarget {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Info
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/windows-options-on-linux-target.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         if w.spec.os.is_some() {
             return;
         }

@@ -4,19 +4,19 @@
 use k8s_openapi::api::core::v1::{Taint, Toleration};
 
 use super::shared::with_caveat;
-use super::{Category, Context, Rule};
-use crate::cluster::{name_list, NodePool};
+use super::{Context, Pod, Rule};
+use crate::facts::cluster::{name_list, NodePool};
 use crate::finding::{Finding, Label, Severity};
-use crate::intent::{os_target, Evidence, OsTarget};
-use crate::model::Workload;
-use crate::placement::{scheduling, taint_text};
-use crate::scheduling::Tri;
+use crate::facts::intent::{Evidence, OsTarget};
+use crate::facts::pod::os_target;
+use crate::facts::placement::taint_text;
+use crate::facts::pod::scheduling;
+use crate::facts::scheduling::Tri;
 use crate::yaml::Span;
 
-const NAME: &str = "windows-taint-not-tolerated";
 
 pub fn windows_taint_not_tolerated_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     severity: Severity,
     pools: &[&NodePool],
     taints: &[Taint],
@@ -53,8 +53,7 @@ pub fn windows_taint_not_tolerated_diagnostic(
         "add to"
     };
     let help = format!("{verb} `{}`:\n{snippet}", w.spec_path);
-    let mut f = Finding::new(
-        NAME,
+    let mut f = META.graded(
         severity,
         format!(
             "Windows pod does not tolerate taint {} of Windows node pool{plural} {}, so it can never be scheduled onto a Windows node",
@@ -76,7 +75,7 @@ struct Found<'c> {
     taints: Vec<Taint>,
 }
 
-fn detect<'c>(w: &Workload<'c>, cx: &Context<'c>) -> Option<Found<'c>> {
+fn detect<'c>(w: &Pod<'c>, cx: &Context<'c>) -> Option<Found<'c>> {
     let OsTarget::Windows(evidence) = os_target(w, cx) else {
         return None;
     };
@@ -84,7 +83,7 @@ fn detect<'c>(w: &Workload<'c>, cx: &Context<'c>) -> Option<Found<'c>> {
     if !sched.judgeable() {
         return None;
     }
-    let cluster: &'c crate::cluster::Cluster = &cx.config.cluster;
+    let cluster: &'c crate::facts::cluster::Cluster = cx.cluster;
     let admitted: Vec<&NodePool> = cluster
         .pools_with_os("windows")
         .filter(|p| sched.admits(p).possible())
@@ -105,10 +104,6 @@ fn detect<'c>(w: &Workload<'c>, cx: &Context<'c>) -> Option<Found<'c>> {
         pools: admitted,
         taints,
     })
-}
-
-pub(super) fn fires<'a>(w: &Workload<'a>, cx: &Context<'a>) -> bool {
-    detect(w, cx).is_some()
 }
 
 /// Why a toleration that looks meant for `taint` does not tolerate it, if it does look so,
@@ -160,28 +155,22 @@ fn near_miss(tol: &Toleration, taint: &Taint) -> Option<(&'static str, String)> 
     why.map(|w| (field, w))
 }
 
-pub struct WindowsTaintNotTolerated;
+declare_rule! {
+    pub struct WindowsTaintNotTolerated {
+        name: "windows-taint-not-tolerated",
+        category: Correctness,
+        severity: Error,
+        also: [Warning],
+    }
+}
 
 impl Rule for WindowsTaintNotTolerated {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/windows-taint-not-tolerated.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some(found) = detect(w, cx) else {
             return;
         };
         // Exact against the user's own pools; a guess against a built-in model.
-        let severity = if cx.config.cluster.is_declared() {
+        let severity = if cx.cluster.is_declared() {
             Severity::Error
         } else {
             Severity::Warning

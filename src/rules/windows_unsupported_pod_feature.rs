@@ -5,14 +5,12 @@
 //! (`dnsPolicy: ClusterFirstWithHostNet`, `terminationMessagePath`).
 //! `shareProcessNamespace` is left to the forbidden-field rules, which cover it.
 
-use super::{Category, Context, Rule};
+use super::{Context, Pod, Rule};
+use crate::facts::intent::{Evidence, OsTarget};
+use crate::facts::pod::os_target;
+use crate::facts::security;
 use crate::finding::{Finding, Label, Severity};
-use crate::intent::{os_target, Evidence, OsTarget};
-use crate::model::Workload;
-use crate::security;
 use crate::yaml::{Node, Span};
-
-const NAME: &str = "windows-unsupported-pod-feature";
 
 /// One unsupported use, found in the source.
 pub struct Use {
@@ -24,33 +22,27 @@ pub struct Use {
 }
 
 pub fn windows_unsupported_pod_feature_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     u: Use,
     evidence: &Evidence,
 ) -> Finding {
-    Finding::new(NAME, u.severity, u.message, Label::new(u.at, u.label))
+    META.graded(u.severity, u.message, Label::new(u.at, u.label))
         .with_secondary(Label::new(evidence.span, evidence.text.clone()))
         .with_help(u.help)
         .with_resource(w.id)
 }
 
-pub struct WindowsUnsupportedPodFeature;
+declare_rule! {
+    pub struct WindowsUnsupportedPodFeature {
+        name: "windows-unsupported-pod-feature",
+        category: Suspicious,
+        severity: Warning,
+        also: [Error, Info],
+    }
+}
 
 impl Rule for WindowsUnsupportedPodFeature {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Suspicious
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/windows-unsupported-pod-feature.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let uses = find_uses(w);
         if uses.is_empty() {
             return;
@@ -64,8 +56,20 @@ impl Rule for WindowsUnsupportedPodFeature {
     }
 }
 
-fn find_uses(w: &Workload<'_>) -> Vec<Use> {
+/// Every unsupported use in the pod, pod-level ones first, then each container's in
+/// visiting order.
+fn find_uses(w: &Pod<'_>) -> Vec<Use> {
     let mut out = Vec::new();
+    pod_uses(w, &mut out);
+    for c in w.containers() {
+        let Some(node) = c.node else { continue };
+        container_uses(w, node, &c.rel_path(), &mut out);
+    }
+    out
+}
+
+/// Pod-level uses: host networking, DNS policy, memory-backed volumes, pod resources.
+fn pod_uses(w: &Pod<'_>, out: &mut Vec<Use>) {
     let host_process = !security::host_process_containers(w).is_empty();
     let spec = w.spec_node;
     if !host_process && w.spec.host_network == Some(true) {
@@ -126,90 +130,96 @@ fn find_uses(w: &Workload<'_>) -> Vec<Use> {
             at: w.key_span(&["resources"]).unwrap_or(w.spec_key),
         });
     }
-    for c in w.containers() {
-        let Some(node) = c.node else { continue };
-        let base = c.rel_path();
-        for (j, m) in node
-            .get("volumeMounts")
-            .and_then(Node::as_seq)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-        {
-            let Some(p) = m.get("mountPropagation").filter(|p| !p.is_null()) else {
-                continue;
-            };
-            if p.as_str() == Some("None") {
-                continue;
-            }
+}
+
+/// One container's uses, in this order: mount propagation, raw block devices, huge pages,
+/// termination message path.
+fn container_uses(w: &Pod<'_>, node: &Node<'_>, base: &str, out: &mut Vec<Use>) {
+    mount_propagation_uses(w, node, base, out);
+    if let Some(e) = node.entry("volumeDevices") {
+        if e.value.as_seq().is_some_and(|s| !s.is_empty()) {
             out.push(Use {
-                severity: Severity::Warning,
+                severity: Severity::Error,
                 message: format!(
-                    "{}: mount propagation is not supported on Windows",
-                    w.path(&format!("{base}.volumeMounts[{j}].mountPropagation"))
+                    "{}: raw block devices cannot be attached to Windows containers",
+                    w.path(&format!("{base}.volumeDevices"))
                 ),
-                label: "ignored on Windows nodes",
-                help: "remove `mountPropagation`".into(),
+                label: "not implemented on Windows",
+                help: "use a filesystem volume (`volumeMounts` with a `volumeMode: Filesystem` claim) instead".into(),
+                at: e.key.span,
+            });
+        }
+    }
+    hugepage_uses(w, node, base, out);
+    if let Some(p) = node.get("terminationMessagePath").filter(|p| !p.is_null()) {
+        if p.as_str().is_some_and(|s| s != "/dev/termination-log") {
+            out.push(Use {
+                severity: Severity::Info,
+                message: format!(
+                    "{}: Windows cannot map a single file",
+                    w.path(&format!("{base}.terminationMessagePath"))
+                ),
+                label: "may not work on Windows",
+                help: "remove `terminationMessagePath` to use the default `/dev/termination-log`"
+                    .into(),
                 at: p.span,
             });
         }
-        if let Some(e) = node.entry("volumeDevices") {
-            if e.value.as_seq().is_some_and(|s| !s.is_empty()) {
-                out.push(Use {
-                    severity: Severity::Error,
-                    message: format!(
-                        "{}: raw block devices cannot be attached to Windows containers",
-                        w.path(&format!("{base}.volumeDevices"))
-                    ),
-                    label: "not implemented on Windows",
-                    help: "use a filesystem volume (`volumeMounts` with a `volumeMode: Filesystem` claim) instead".into(),
-                    at: e.key.span,
-                });
-            }
+    }
+}
+
+fn mount_propagation_uses(w: &Pod<'_>, node: &Node<'_>, base: &str, out: &mut Vec<Use>) {
+    for (j, m) in node
+        .get("volumeMounts")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
+        let Some(p) = m.get("mountPropagation").filter(|p| !p.is_null()) else {
+            continue;
+        };
+        if p.as_str() == Some("None") {
+            continue;
         }
-        for kind in ["limits", "requests"] {
-            let Some(map) = node
-                .get("resources")
-                .and_then(|r| r.get(kind))
-                .and_then(Node::as_map)
-            else {
+        out.push(Use {
+            severity: Severity::Warning,
+            message: format!(
+                "{}: mount propagation is not supported on Windows",
+                w.path(&format!("{base}.volumeMounts[{j}].mountPropagation"))
+            ),
+            label: "ignored on Windows nodes",
+            help: "remove `mountPropagation`".into(),
+            at: p.span,
+        });
+    }
+}
+
+fn hugepage_uses(w: &Pod<'_>, node: &Node<'_>, base: &str, out: &mut Vec<Use>) {
+    for kind in ["limits", "requests"] {
+        let Some(map) = node
+            .get("resources")
+            .and_then(|r| r.get(kind))
+            .and_then(Node::as_map)
+        else {
+            continue;
+        };
+        for e in map {
+            let Some(key) = e.key.as_str().filter(|k| k.starts_with("hugepages-")) else {
                 continue;
             };
-            for e in map {
-                let Some(key) = e.key.as_str().filter(|k| k.starts_with("hugepages-")) else {
-                    continue;
-                };
-                out.push(Use {
-                    severity: Severity::Error,
-                    message: format!(
-                        "{}: Windows nodes have no huge pages",
-                        w.path(&format!("{base}.resources.{kind}[{key}]"))
-                    ),
-                    label:
-                        "no Windows node advertises this resource, so the pod is never scheduled",
-                    help: format!("remove `{key}`"),
-                    at: e.key.span,
-                });
-            }
-        }
-        if let Some(p) = node.get("terminationMessagePath").filter(|p| !p.is_null()) {
-            if p.as_str().is_some_and(|s| s != "/dev/termination-log") {
-                out.push(Use {
-                    severity: Severity::Info,
-                    message: format!(
-                        "{}: Windows cannot map a single file",
-                        w.path(&format!("{base}.terminationMessagePath"))
-                    ),
-                    label: "may not work on Windows",
-                    help:
-                        "remove `terminationMessagePath` to use the default `/dev/termination-log`"
-                            .into(),
-                    at: p.span,
-                });
-            }
+            out.push(Use {
+                severity: Severity::Error,
+                message: format!(
+                    "{}: Windows nodes have no huge pages",
+                    w.path(&format!("{base}.resources.{kind}[{key}]"))
+                ),
+                label: "no Windows node advertises this resource, so the pod is never scheduled",
+                help: format!("remove `{key}`"),
+                at: e.key.span,
+            });
         }
     }
-    out
 }
 
 fn value_span(n: &Node<'_>, keys: &[&str]) -> Option<Span> {

@@ -4,18 +4,16 @@
 use super::shared::{
     build_bound, build_entry, image_facts, os_entry, selector_snippet, with_caveat,
 };
-use super::{precedence, Category, Context, Rule};
-use crate::cluster::{name_list, NodePool};
-use crate::finding::{Finding, Label, Severity};
-use crate::intent::{windows_evidence, Evidence};
-use crate::model::Workload;
-use crate::placement::scheduling;
+use super::{Context, Pod, Rule};
+use crate::facts::cluster::{name_list, NodePool};
+use crate::finding::{Finding, Label};
+use crate::facts::intent::{windows_evidence, Evidence};
+use crate::facts::pod::scheduling;
 use crate::yaml::Span;
 
-const NAME: &str = "windows-workload-may-land-on-linux";
 
 pub fn windows_workload_may_land_on_linux_diagnostic(
-    w: &Workload<'_>,
+    w: &Pod<'_>,
     evidence: Evidence,
     pools: &[&NodePool],
     at: (Span, &str),
@@ -30,9 +28,7 @@ pub fn windows_workload_may_land_on_linux_diagnostic(
         w.spec_path,
         selector_snippet(w, &set)
     );
-    Finding::new(
-        NAME,
-        Severity::Error,
+    META.finding(
         format!(
             "Windows pod can be scheduled onto Linux node pool{plural} {}, where its containers never start",
             name_list(pools.iter().map(|p| p.name.as_str()), 3)
@@ -46,13 +42,13 @@ pub fn windows_workload_may_land_on_linux_diagnostic(
 
 /// The Linux pools the Windows pod fits, after the RuntimeClass merge; None when the pod is
 /// not a Windows pod, fits no Linux pool, or its RuntimeClass is unknown or conflicts.
-fn detect<'c>(w: &Workload<'c>, cx: &Context<'c>) -> Option<(Evidence, Vec<&'c NodePool>)> {
+fn detect<'c>(w: &Pod<'c>, cx: &Context<'c>) -> Option<(Evidence, Vec<&'c NodePool>)> {
     let evidence = windows_evidence(w, cx.images)?;
     let sched = scheduling(w, cx);
     if !sched.judgeable() {
         return None;
     }
-    let cluster: &'c crate::cluster::Cluster = &cx.config.cluster;
+    let cluster: &'c crate::facts::cluster::Cluster = cx.cluster;
     let pools: Vec<&NodePool> = cluster
         .pools_with_os("linux")
         .filter(|p| sched.fits(p).possible())
@@ -60,29 +56,19 @@ fn detect<'c>(w: &Workload<'c>, cx: &Context<'c>) -> Option<(Evidence, Vec<&'c N
     (!pools.is_empty()).then_some((evidence, pools))
 }
 
-pub struct WindowsWorkloadMayLandOnLinux;
+declare_rule! {
+    pub struct WindowsWorkloadMayLandOnLinux {
+        name: "windows-workload-may-land-on-linux",
+        category: Correctness,
+        severity: Error,
+    }
+}
 
 impl Rule for WindowsWorkloadMayLandOnLinux {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-    fn category(&self) -> Category {
-        Category::Correctness
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../rules/windows-workload-may-land-on-linux.md")
-    }
-
-    fn check_workload<'a>(&self, w: &Workload<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
+    fn check_workload<'a>(&self, w: &Pod<'a>, cx: &Context<'a>, out: &mut Vec<Finding>) {
         let Some((evidence, pools)) = detect(w, cx) else {
             return;
         };
-        if precedence::quiet(NAME, w, cx) {
-            return;
-        }
         let at = if let Some(span) = w.key_span(&["nodeSelector"]) {
             (span, "this nodeSelector does not exclude Linux nodes")
         } else if let Some(span) = w.key_span(&[

@@ -3,6 +3,7 @@
 //! the tree straight into typed models with errors that know where they happened.
 
 mod de;
+pub mod decode;
 mod resolve;
 mod split;
 mod tree;

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
 
 use super::split::Chunk;
 
@@ -291,22 +291,7 @@ impl<'a> Builder<'a> {
     fn event(&mut self, ev: Event<'a>, span: Span) -> Result<(), ParseError> {
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
-                let style = match style {
-                    ScalarStyle::Plain => Style::Plain,
-                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
-                    _ => Style::Block,
-                };
-                let core_tag = tag
-                    .filter(|t| t.is_yaml_core_schema())
-                    .map(|t| t.suffix.clone().into_boxed_str());
-                let node = Node {
-                    span,
-                    value: Value::Scalar(Scalar {
-                        text,
-                        style,
-                        core_tag,
-                    }),
-                };
+                let node = scalar_node(text, style, tag.as_deref(), span);
                 self.push(node, anchor, span)
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _)
@@ -338,64 +323,77 @@ impl<'a> Builder<'a> {
                 });
                 Ok(())
             }
-            Event::SequenceEnd => match self.stack.pop() {
-                Some(Frame::Seq {
-                    items,
-                    start,
-                    anchor,
-                }) => {
-                    let end = items.last().map_or(span.end, |n| n.span.end.max(span.end));
-                    let node = Node {
-                        span: Span::new(start, end.max(start)),
-                        value: Value::Seq(items),
-                    };
-                    self.push(node, anchor, span)
-                }
-                _ => Err(unbalanced(span)),
-            },
-            Event::MappingEnd => match self.stack.pop() {
-                Some(Frame::Map {
-                    entries,
-                    start,
-                    anchor,
-                    ..
-                }) => {
-                    let entries = self.merge_keys(entries);
-                    self.find_duplicates(&entries);
-                    let end = entries
-                        .last()
-                        .map_or(span.end, |e| e.value.span.end.max(span.end));
-                    let node = Node {
-                        span: Span::new(start, end.max(start)),
-                        value: Value::Map(entries),
-                    };
-                    self.push(node, anchor, span)
-                }
-                _ => Err(unbalanced(span)),
-            },
-            Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().ok_or(ParseError {
-                    message: "alias to an unknown anchor".into(),
-                    at: span.start,
-                })?;
-                self.alias_nodes += count_nodes(&node);
-                if self.alias_nodes > self.limits.max_alias_nodes {
-                    return Err(ParseError {
-                        message: format!(
-                            "aliases expand to more than {} nodes (alias bomb?)",
-                            self.limits.max_alias_nodes
-                        ),
-                        at: span.start,
-                    });
-                }
-                self.push(node, 0, span)
-            }
+            Event::SequenceEnd => self.end_seq(span),
+            Event::MappingEnd => self.end_map(span),
+            Event::Alias(id) => self.alias(id, span),
             Event::DocumentEnd => {
                 self.anchors.clear();
                 Ok(())
             }
             _ => Ok(()),
         }
+    }
+
+    /// Closes the open sequence; it spans at least to its last item.
+    fn end_seq(&mut self, span: Span) -> Result<(), ParseError> {
+        match self.stack.pop() {
+            Some(Frame::Seq {
+                items,
+                start,
+                anchor,
+            }) => {
+                let end = items.last().map_or(span.end, |n| n.span.end.max(span.end));
+                let node = Node {
+                    span: Span::new(start, end.max(start)),
+                    value: Value::Seq(items),
+                };
+                self.push(node, anchor, span)
+            }
+            _ => Err(unbalanced(span)),
+        }
+    }
+
+    /// Closes the open mapping: merge keys are applied before duplicates are looked for.
+    fn end_map(&mut self, span: Span) -> Result<(), ParseError> {
+        match self.stack.pop() {
+            Some(Frame::Map {
+                entries,
+                start,
+                anchor,
+                ..
+            }) => {
+                let entries = self.merge_keys(entries);
+                self.find_duplicates(&entries);
+                let end = entries
+                    .last()
+                    .map_or(span.end, |e| e.value.span.end.max(span.end));
+                let node = Node {
+                    span: Span::new(start, end.max(start)),
+                    value: Value::Map(entries),
+                };
+                self.push(node, anchor, span)
+            }
+            _ => Err(unbalanced(span)),
+        }
+    }
+
+    /// Expands an alias, charging its nodes to the alias budget.
+    fn alias(&mut self, id: usize, span: Span) -> Result<(), ParseError> {
+        let node = self.anchors.get(&id).cloned().ok_or(ParseError {
+            message: "alias to an unknown anchor".into(),
+            at: span.start,
+        })?;
+        self.alias_nodes += count_nodes(&node);
+        if self.alias_nodes > self.limits.max_alias_nodes {
+            return Err(ParseError {
+                message: format!(
+                    "aliases expand to more than {} nodes (alias bomb?)",
+                    self.limits.max_alias_nodes
+                ),
+                at: span.start,
+            });
+        }
+        self.push(node, 0, span)
     }
 
     fn push(&mut self, node: Node<'a>, anchor: usize, _span: Span) -> Result<(), ParseError> {
@@ -459,6 +457,32 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+    }
+}
+
+/// A scalar event as a node: only plain scalars are resolved later, and only core-schema
+/// tags are kept.
+fn scalar_node<'a>(
+    text: Cow<'a, str>,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+    span: Span,
+) -> Node<'a> {
+    let style = match style {
+        ScalarStyle::Plain => Style::Plain,
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
+        _ => Style::Block,
+    };
+    let core_tag = tag
+        .filter(|t| t.is_yaml_core_schema())
+        .map(|t| t.suffix.clone().into_boxed_str());
+    Node {
+        span,
+        value: Value::Scalar(Scalar {
+            text,
+            style,
+            core_tag,
+        }),
     }
 }
 

@@ -1,0 +1,85 @@
+//! Subcommands that describe winlint itself: the rule list, a rule's doc, the config
+//! schema, shell completions.
+
+use std::io::Write;
+
+use clap::CommandFactory;
+
+use super::{RunError, EXIT_CLEAN};
+use crate::cli::args::{Args, Command, RulesFormat};
+use crate::engine::error::Error;
+use crate::rules::{self, RULES};
+use crate::suggest::did_you_mean;
+
+/// The JSON Schema of `.winlint.yaml`.
+pub const CONFIG_SCHEMA: &str = include_str!("../../schemas/winlint-config.schema.json");
+
+pub(crate) fn run(command: &Command, out: &mut dyn Write) -> Result<i32, RunError> {
+    match command {
+        Command::Rules { format } => {
+            let text = match format {
+                RulesFormat::Markdown => rules::markdown_table(),
+                RulesFormat::Json => {
+                    let list: Vec<serde_json::Value> = RULES
+                        .iter()
+                        .map(|r| {
+                            serde_json::json!({
+                                "name": r.name(),
+                                "category": r.category().as_str(),
+                                "severity": r.default_severity().as_str(),
+                                "severities": std::iter::once(&r.meta().severity)
+                                    .chain(r.meta().also)
+                                    .map(|s| s.as_str())
+                                    .collect::<Vec<_>>(),
+                                "summary": rules::summary(*r),
+                            })
+                        })
+                        .collect();
+                    serde_json::to_string_pretty(&list).map_err(std::io::Error::other)? + "\n"
+                }
+                RulesFormat::Text => {
+                    let width = RULES.iter().map(|r| r.name().len()).max().unwrap_or(0);
+                    let sev_width = RULES
+                        .iter()
+                        .map(|r| r.meta().severities().len())
+                        .max()
+                        .unwrap_or(0);
+                    RULES
+                        .iter()
+                        .map(|r| {
+                            format!(
+                                "{:width$}  {:11}  {:sev_width$}  {}\n",
+                                r.name(),
+                                r.category().as_str(),
+                                r.meta().severities(),
+                                rules::summary(*r)
+                            )
+                        })
+                        .collect()
+                }
+            };
+            out.write_all(text.as_bytes())?;
+        }
+        Command::Rule { name } => match rules::find(name) {
+            Some(r) => out.write_all(r.doc().as_bytes())?,
+            None => {
+                let hint = crate::engine::settings::check_selector(name, true)
+                    .err()
+                    .and_then(|u| u.suggestion)
+                    .map(|s| format!("; {}", did_you_mean(s)))
+                    .unwrap_or_default();
+                return Err(Error::Usage(format!("no rule named `{name}`{hint}")).into());
+            }
+        },
+        Command::ConfigSchema => out.write_all(CONFIG_SCHEMA.as_bytes())?,
+        Command::Profile { config } => {
+            out.write_all(crate::cli::profile::render(config.as_deref())?.as_bytes())?
+        }
+        Command::Completions { shell } => {
+            let mut cmd = Args::command();
+            clap_complete::generate(*shell, &mut cmd, "winlint", out);
+        }
+    }
+    out.flush()?;
+    Ok(EXIT_CLEAN)
+}

@@ -1,0 +1,242 @@
+//! The pipeline for one file: decode, split, parse with positions, decode typed models, run
+//! the rules. Files are independent, so the caller runs this in parallel.
+
+use crate::engine::config::Config;
+use crate::engine::suppress::Suppressions;
+use crate::facts::inventory::Inventory;
+use crate::facts::{Context, Memo, Pod};
+use crate::finding::{Finding, SourceText};
+use crate::k8s::{classify, Classified};
+use crate::rules::{self, precedence, Rule, RULES};
+use crate::yaml::decode::{decode, Decoded};
+use crate::yaml::{parse_chunk, split_documents, Limits};
+
+/// What linting a file needs: the run's configuration and the facts' context.
+#[derive(Clone, Copy)]
+pub struct Scope<'c> {
+    pub config: &'c Config,
+    pub facts: Context<'c>,
+}
+
+impl<'c> Scope<'c> {
+    /// The scope of a run over `config` with the definitions found in its inputs.
+    pub fn new(config: &'c Config, inventory: &'c Inventory) -> Scope<'c> {
+        Scope {
+            config,
+            facts: config.context(&config.images, inventory),
+        }
+    }
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub files: usize,
+    /// Non-empty YAML documents (valid or not).
+    pub documents: usize,
+    /// Kubernetes objects, after expanding `List` items.
+    pub resources: usize,
+    /// Documents that are not Kubernetes objects (values files, CI config, ...).
+    pub skipped: usize,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, o: Counts) {
+        self.files += o.files;
+        self.documents += o.documents;
+        self.resources += o.resources;
+        self.skipped += o.skipped;
+    }
+}
+
+/// What linting one file produced.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path as the user wrote it, with `/` separators.
+    pub path: String,
+    pub source: SourceText,
+    /// Sorted by position, then rule.
+    pub findings: Vec<Finding>,
+    pub counts: Counts,
+    /// Said on stderr with `--verbose` (a library chart that was not rendered, ...).
+    pub notes: Vec<String>,
+}
+
+impl FileReport {
+    /// A report of `path` with its text, findings and counts, and no notes.
+    pub fn new(path: String, text: String, findings: Vec<Finding>, counts: Counts) -> FileReport {
+        FileReport {
+            path,
+            source: SourceText::new(text),
+            findings,
+            counts,
+            notes: Vec::new(),
+        }
+    }
+
+    /// An empty report of one file: nothing to say, or one file-level finding to add.
+    pub fn of_file(path: String) -> FileReport {
+        let counts = Counts {
+            files: 1,
+            ..Counts::default()
+        };
+        FileReport::new(path, String::new(), Vec::new(), counts)
+    }
+}
+
+/// The order of findings within a file, the one definition: position, rule, message, then
+/// the render (values profile and line) a finding came from.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let pa = a.rendered.as_ref().map(|r| (r.profile.clone(), r.line));
+        let pb = b.rendered.as_ref().map(|r| (r.profile.clone(), r.line));
+        (a.primary.span.start, a.rule, &a.message, pa).cmp(&(
+            b.primary.span.start,
+            b.rule,
+            &b.message,
+            pb,
+        ))
+    });
+}
+
+/// Lints one file's bytes.
+pub fn lint_bytes(path: String, bytes: Vec<u8>, cx: &Scope<'_>) -> FileReport {
+    match decode(bytes) {
+        Decoded::Text(text) => lint_text(path, text, cx),
+        Decoded::Invalid { lossy, at, why } => {
+            let counts = Counts {
+                files: 1,
+                documents: 1,
+                ..Counts::default()
+            };
+            let findings = vec![rules::invalid_yaml_diagnostic(at, why)];
+            FileReport::new(path, lossy, findings, counts)
+        }
+    }
+}
+
+/// Lints one file's text.
+pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
+    let mut findings = Vec::new();
+    let mut counts = Counts {
+        files: 1,
+        ..Counts::default()
+    };
+    let suppress = !cx.config.no_suppressions;
+    let mut suppressions = Suppressions::default();
+    let active: Vec<&dyn Rule> = RULES
+        .iter()
+        .copied()
+        .filter(|r| cx.config.rules.enabled(*r))
+        .collect();
+    for chunk in split_documents(&text) {
+        match parse_chunk(chunk, Limits::default()) {
+            Err(e) => {
+                counts.documents += 1;
+                findings.push(rules::invalid_yaml_diagnostic(e.at, &e.message));
+            }
+            Ok(docs) => {
+                for doc in docs {
+                    if doc.root.is_null() {
+                        continue;
+                    }
+                    counts.documents += 1;
+                    for (span, key) in &doc.duplicate_keys {
+                        findings.push(rules::duplicate_key_diagnostic(*span, key));
+                    }
+                    match classify(&doc.root) {
+                        Classified::NotAnObject => counts.skipped += 1,
+                        Classified::Objects(objects) => {
+                            counts.resources += objects.len();
+                            for candidate in objects {
+                                if suppress {
+                                    suppressions.add_object(candidate.node);
+                                }
+                                lint_object(candidate, &active, cx, &mut findings);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let settings = &cx.config.rules;
+    findings.retain(|f| settings.enabled_name(f.rule));
+    let mut source = SourceText::new(text);
+    if suppress {
+        suppressions.add_comments(&source);
+        suppressions.apply(&source, &mut findings, &|rule| settings.enabled_name(rule));
+    }
+    for f in &mut findings {
+        f.severity = settings.severity(f.rule, f.severity);
+    }
+    sort_findings(&mut findings);
+    // Keep the text only where a renderer needs it.
+    if findings.is_empty() {
+        source = SourceText::new(String::new());
+    }
+    FileReport {
+        path,
+        source,
+        findings,
+        counts,
+        notes: Vec::new(),
+    }
+}
+
+fn lint_object(
+    candidate: crate::k8s::Candidate<'_, '_>,
+    active: &[&dyn Rule],
+    cx: &Scope<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let fallback = candidate.node.span;
+    let node = candidate.node;
+    for u in candidate.unknown_fields() {
+        let mut f = rules::unknown_field_diagnostic(&candidate.id, &u);
+        f.field = Some(node.path_at(u.key_span.start));
+        out.push(f);
+    }
+    let object = match candidate.decode() {
+        Ok(o) => o,
+        Err((id, err)) => {
+            let mut f = rules::invalid_resource_diagnostic(&id, &err, fallback);
+            f.field = Some(err.path_string());
+            out.push(f);
+            return;
+        }
+    };
+    let first = out.len();
+    let memo = Memo::default();
+    let pod = object.workload().map(|w| Pod::new(w, &memo));
+    for rule in active {
+        rule.check_object(&object, &cx.facts, out);
+        if let Some(pod) = &pod {
+            rule.check_workload(pod, &cx.facts, out);
+        }
+    }
+    precedence::retain(out, first);
+    for f in &mut out[first..] {
+        f.field = Some(object.node.path_at(f.primary.span.start));
+    }
+}
+
+/// The parse floor for benchmarks: decode, split and build the span trees, and nothing
+/// else (no models, no rules). Counts documents like [`lint_bytes`].
+pub fn parse_only(path: String, bytes: Vec<u8>) -> FileReport {
+    let mut counts = Counts {
+        files: 1,
+        ..Counts::default()
+    };
+    let text = match decode(bytes) {
+        Decoded::Text(t) => t,
+        Decoded::Invalid { .. } => String::new(),
+    };
+    for chunk in split_documents(&text) {
+        match parse_chunk(chunk, Limits::default()) {
+            Ok(docs) => counts.documents += docs.iter().filter(|d| !d.root.is_null()).count(),
+            Err(_) => counts.documents += 1,
+        }
+    }
+    FileReport::new(path, String::new(), Vec::new(), counts)
+}

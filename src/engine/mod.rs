@@ -1,0 +1,13 @@
+//! The run's machinery below the command line: configuration, the file walk, the per-file
+//! lint pipeline, Helm/Kustomize renders, suppressions and the baseline.
+
+pub mod baseline;
+pub mod config;
+pub mod error;
+pub mod exemptions;
+pub mod lint;
+pub mod paths;
+pub mod render;
+pub mod settings;
+pub mod suppress;
+pub mod walk;
