@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use k8s_openapi::api::core::v1::Taint;
 
 use crate::facts::inventory::RuntimeClassDef;
+use crate::facts::node_labels;
 use crate::facts::scheduling::{LabelValue, Labels};
 
 pub const OS_LABEL: &str = "kubernetes.io/os";
@@ -76,10 +77,14 @@ impl Labels for NodePool {
             ARCH_LABEL => self.labels.get(BETA_ARCH_LABEL),
             _ => None,
         };
-        match derived {
-            Some(v) => LabelValue::Value(v),
-            None if key == WINDOWS_BUILD_LABEL && self.os() == Some("linux") => LabelValue::Absent,
-            None => LabelValue::Unknown,
+        match (derived, self.os()) {
+            (Some(v), _) => LabelValue::Value(v),
+            (None, Some("linux")) if key == WINDOWS_BUILD_LABEL => LabelValue::Absent,
+            (None, Some(os)) if node_labels::describes(key) => LabelValue::Implied {
+                os,
+                build: self.windows_build(),
+            },
+            (None, _) => LabelValue::Unknown,
         }
     }
 }

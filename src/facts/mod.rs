@@ -11,6 +11,7 @@ pub mod gmsa;
 pub mod images;
 pub mod intent;
 pub mod inventory;
+pub mod node_labels;
 pub mod placement;
 pub mod pod;
 pub mod scheduling;

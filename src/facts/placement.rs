@@ -164,14 +164,23 @@ fn merged<'a>(w: &Workload<'a>, cx: &Context<'a>) -> Scheduling<'a> {
     s
 }
 
+/// What a pool has for a nodeSelector key it does not match.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Have {
+    Value(String),
+    Absent,
+    /// Not listed, but a node of this OS never has the wanted value (`node_labels`).
+    OtherOs(String),
+}
+
 /// Why a pool cannot take the pod.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Exclusion {
-    /// A nodeSelector entry the pool does not have (`have` is None when the label is absent).
+    /// A nodeSelector entry the pool does not have.
     Selector {
         key: String,
         want: String,
-        have: Option<String>,
+        have: Have,
         /// The RuntimeClass that added this key, if the pod did not set it itself.
         from_runtime_class: Option<String>,
     },
@@ -196,8 +205,11 @@ impl Exclusion {
                     None => "nodeSelector".to_owned(),
                 };
                 match have {
-                    Some(v) => format!("{whose} `{key}: {want}` (the pool has `{v}`)"),
-                    None => format!("{whose} `{key}: {want}` (the pool has no such label)"),
+                    Have::Value(v) => format!("{whose} `{key}: {want}` (the pool has `{v}`)"),
+                    Have::Absent => format!("{whose} `{key}: {want}` (the pool has no such label)"),
+                    Have::OtherOs(os) => {
+                        format!("{whose} `{key}: {want}` (a {os} node never has this value)")
+                    }
                 }
             }
             Exclusion::Affinity { expr: Some(e) } => format!("required node affinity `{e}`"),
@@ -272,16 +284,41 @@ impl Scheduling<'_> {
         self.admits(pool).and(tolerated)
     }
 
+    /// The selector keys whose value this pool's labels cannot tell (the pool does not
+    /// declare them): what makes [`Self::admits`] Unknown rather than a clear answer.
+    pub fn unknown_keys(&self, pool: &NodePool) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        for (k, v) in self.node_selector.iter().flat_map(|m| m.iter()) {
+            if pool.label(k).could_be(k, v) == Tri::Unknown {
+                keys.push(k.clone());
+            }
+        }
+        let exprs = self
+            .affinity
+            .into_iter()
+            .flat_map(|a| a.node_selector_terms.iter())
+            .flat_map(|t| t.match_expressions.iter().flatten());
+        for r in exprs {
+            if requirement_matches(r, pool) == Tri::Unknown && !keys.contains(&r.key) {
+                keys.push(r.key.clone());
+            }
+        }
+        keys
+    }
+
     /// The first reason the pool is definitely excluded: a nodeSelector entry, the required
     /// affinity, then a taint. None when the pool may take the pod.
     pub fn exclusion(&self, pool: &NodePool) -> Option<Exclusion> {
         if let Some(sel) = &self.node_selector {
             for (key, want) in sel.iter() {
-                let have = match pool.label(key) {
-                    LabelValue::Value(v) if v == want => continue,
-                    LabelValue::Unknown => continue,
-                    LabelValue::Value(v) => Some(v.to_owned()),
-                    LabelValue::Absent => None,
+                let label = pool.label(key);
+                if label.could_be(key, want) != Tri::No {
+                    continue;
+                }
+                let have = match label {
+                    LabelValue::Value(v) => Have::Value(v.to_owned()),
+                    LabelValue::Implied { os, .. } => Have::OtherOs(os.to_owned()),
+                    _ => Have::Absent,
                 };
                 let own = self.own_selector.is_some_and(|o| o.contains_key(key));
                 let from_runtime_class = match self.runtime_class {

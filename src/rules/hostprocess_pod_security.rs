@@ -4,7 +4,7 @@
 //! (`check_hostNamespaces.go`), which HostProcess pods need.
 
 use super::{Context, Pod, Rule};
-use crate::finding::{Finding, Label, Severity};
+use crate::finding::{Finding, Label};
 use crate::facts::inventory::{NamespaceDef, Origin};
 use crate::facts::security;
 use crate::yaml::Span;
@@ -35,29 +35,6 @@ pub fn hostprocess_pod_security_diagnostic(
     )
     .with_help(format!(
         "deploy HostProcess pods to a namespace labelled `{ENFORCE}: privileged`{defined}"
-    ))
-    .with_resource(w.id)
-}
-
-pub fn hostprocess_pod_security_unknown_diagnostic(
-    w: &Pod<'_>,
-    namespace: Option<&str>,
-    at: Span,
-) -> Finding {
-    let which = match namespace {
-        Some(n) => format!("namespace {n:?} (not among the inputs)"),
-        None => "the namespace it is applied to".to_owned(),
-    };
-    META.graded(
-        Severity::Info,
-        format!("HostProcess pods are rejected unless {which} allows privileged pods"),
-        Label::new(
-            at,
-            "Pod Security baseline and restricted reject hostProcess and hostNetwork",
-        ),
-    )
-    .with_help(format!(
-        "make sure the namespace is labelled `{ENFORCE}: privileged` (or has no stricter level); lint its Namespace object along with this file to check"
     ))
     .with_resource(w.id)
 }
@@ -99,7 +76,6 @@ declare_rule! {
         name: "hostprocess-pod-security",
         category: Correctness,
         severity: Error,
-        also: [Info],
     }
 }
 
@@ -108,23 +84,21 @@ impl Rule for HostprocessPodSecurity {
         let Some((_, hp)) = security::host_process_containers(w).into_iter().next() else {
             return;
         };
+        // A namespace without an enforce label is privileged (the PSA default), so only a
+        // Namespace among the inputs that says otherwise is evidence.
         let namespace = w.id.namespace.as_deref();
-        match namespace.and_then(|n| cx.inventory.namespaces.get(n)) {
-            Some(ns) => {
-                let level = ns.labels.get(ENFORCE).map(String::as_str);
-                if let Some(level @ ("baseline" | "restricted")) = level {
-                    out.push(hostprocess_pod_security_diagnostic(
-                        w,
-                        ns,
-                        level,
-                        &violations(w),
-                        hp.key,
-                    ));
-                }
-            }
-            None => out.push(hostprocess_pod_security_unknown_diagnostic(
-                w, namespace, hp.key,
-            )),
+        let Some(ns) = namespace.and_then(|n| cx.inventory.namespaces.get(n)) else {
+            return;
+        };
+        let level = ns.labels.get(ENFORCE).map(String::as_str);
+        if let Some(level @ ("baseline" | "restricted")) = level {
+            out.push(hostprocess_pod_security_diagnostic(
+                w,
+                ns,
+                level,
+                &violations(w),
+                hp.key,
+            ));
         }
     }
 }

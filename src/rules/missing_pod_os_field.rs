@@ -1,6 +1,8 @@
 //! `missing-pod-os-field`: a Windows pod that does not say so in `spec.os.name`.
 
 use super::{Context, Pod, Rule};
+use crate::facts::images::ImageOs;
+use crate::facts::image_facts;
 use crate::finding::{Finding, Label};
 use crate::facts::intent::{Evidence, OsTarget};
 use crate::facts::pod::{allowed_os, os_target};
@@ -34,6 +36,14 @@ impl Rule for MissingPodOsField {
         }
         // A Windows image in a pod constrained to Linux is `windows-image-on-linux-pod`;
         // `os.name: windows` is not the fix there.
+        // Nor is it with a Linux image: that pod needs another image or a Linux node
+        // (`linux-image-on-windows-pod`), and `os.name: windows` would be wrong advice.
+        if image_facts(w, cx.images)
+            .iter()
+            .any(|f| f.os == ImageOs::Linux)
+        {
+            return;
+        }
         if let OsTarget::Windows(evidence) = os_target(w, cx) {
             if allowed_os(w, cx).contains("windows") {
                 out.push(missing_pod_os_field_diagnostic(w, evidence.clone()));

@@ -52,7 +52,13 @@ pub static QUIET_WHEN: &[Quiet] = &[
     },
     Quiet {
         rule: &unsatisfiable::META,
-        when: &[&os_field::META, &taint::META, &build_mismatch::META],
+        when: &[
+            &os_field::META,
+            &taint::META,
+            &build_mismatch::META,
+            &linux_image::META,
+            &dotnet::META,
+        ],
         scope: Scope::Object,
     },
     Quiet {
@@ -79,6 +85,13 @@ pub static QUIET_WHEN: &[Quiet] = &[
         rule: &linux_image::META,
         when: &[&dotnet::META],
         scope: Scope::Span,
+    },
+    // A Linux image on a pod pinned to Windows is the mistake; a toleration would only let
+    // the pod reach a Windows node to fail pulling the image.
+    Quiet {
+        rule: &taint::META,
+        when: &[&linux_image::META, &dotnet::META],
+        scope: Scope::Object,
     },
 ];
 

@@ -8,7 +8,7 @@ use crate::finding::{Finding, Label};
 use crate::facts::intent::{Evidence, OsTarget};
 use crate::facts::pod::os_target;
 use crate::k8s::windows_fields::{Field, CONTAINER_FIELDS, POD_FIELDS};
-use crate::yaml::Span;
+use crate::yaml::{resolve_plain, Node, Resolved, Span, Style};
 
 
 pub fn windows_linux_only_field_ignored_diagnostic(
@@ -31,6 +31,31 @@ pub fn windows_linux_only_field_ignored_diagnostic(
     .with_resource(w.id)
 }
 
+/// A value that asks for nothing, so that ignoring it changes nothing: a switch set to its
+/// default (`false`, `hostUsers: true`), capabilities that only drop (a Windows container has none to drop), the
+/// default `procMount`. The API server rules for `os.name: windows` pods still reject these:
+/// there the field's presence is what counts.
+fn asks_nothing(field: &Field, value: &Node<'_>) -> bool {
+    let is = |want: Resolved| {
+        value
+            .as_scalar()
+            .is_some_and(|s| s.style == Style::Plain && resolve_plain(&s.text) == want)
+    };
+    match field.key() {
+        "privileged" | "allowPrivilegeEscalation" | "readOnlyRootFilesystem"
+        | "shareProcessNamespace" => {
+            is(Resolved::Bool(false))
+        }
+        "capabilities" => value
+            .get("add")
+            .is_none_or(|add| add.is_null() || add.as_seq().is_some_and(|s| s.is_empty())),
+        // `true` is the default: the pod shares the host's user namespace, as it must on Windows.
+        "hostUsers" => is(Resolved::Bool(true)),
+        "procMount" => value.as_scalar().is_some_and(|s| s.text == "Default"),
+        _ => false,
+    }
+}
+
 declare_rule! {
     pub struct WindowsLinuxOnlyFieldIgnored {
         name: "windows-linux-only-field-ignored",
@@ -46,14 +71,14 @@ impl Rule for WindowsLinuxOnlyFieldIgnored {
         }
         let mut found: Vec<(String, &Field, Span)> = Vec::new();
         for field in POD_FIELDS {
-            if let Some(e) = field.find(w.spec_node) {
+            if let Some(e) = field.find(w.spec_node).filter(|e| !asks_nothing(field, &e.value)) {
                 found.push((field.dotted(), field, e.key.span));
             }
         }
         for c in w.containers() {
             let Some(node) = c.node else { continue };
             for field in CONTAINER_FIELDS {
-                if let Some(e) = field.find(node) {
+                if let Some(e) = field.find(node).filter(|e| !asks_nothing(field, &e.value)) {
                     let rel = format!("{}.{}", c.rel_path(), field.dotted());
                     found.push((rel, field, e.key.span));
                 }

@@ -6,7 +6,8 @@ use super::shared::{
 };
 use super::{Context, Pod, Rule};
 use crate::facts::cluster::{name_list, NodePool};
-use crate::finding::{Finding, Label};
+use crate::facts::scheduling::Tri;
+use crate::finding::{Finding, Label, Severity};
 use crate::facts::intent::{windows_evidence, Evidence};
 use crate::facts::pod::scheduling;
 use crate::yaml::Span;
@@ -40,6 +41,36 @@ pub fn windows_workload_may_land_on_linux_diagnostic(
     .with_resource(w.id)
 }
 
+/// Only labels the model does not know stand between the pod and the Linux pools: winlint
+/// cannot tell, so it says which keys and how to make the answer certain.
+pub fn windows_workload_may_land_on_linux_unknown_diagnostic(
+    w: &Pod<'_>,
+    evidence: Evidence,
+    pools: &[&NodePool],
+    keys: &[String],
+    at: Span,
+    cx: &Context<'_>,
+) -> Finding {
+    let plural = if pools.len() == 1 { "" } else { "s" };
+    let key_list = name_list(keys.iter().map(String::as_str), 3);
+    let help = format!(
+        "if no Linux node matches {key_list}, declare the cluster's node pools with their labels in `.winlint.yaml` (`cluster.nodePools`); either way, add to `{}`:\n{}",
+        w.spec_path,
+        selector_snippet(w, &[os_entry("windows")])
+    );
+    META.graded(
+        Severity::Warning,
+        format!(
+            "Windows pod may be scheduled onto Linux node pool{plural} {}: the cluster model does not say whether Linux nodes match {key_list}",
+            name_list(pools.iter().map(|p| p.name.as_str()), 3)
+        ),
+        Label::new(at, "only these labels keep the pod off Linux nodes"),
+    )
+    .with_secondary(Label::new(evidence.span, evidence.text))
+    .with_help(with_caveat(help, cx))
+    .with_resource(w.id)
+}
+
 /// The Linux pools the Windows pod fits, after the RuntimeClass merge; None when the pod is
 /// not a Windows pod, fits no Linux pool, or its RuntimeClass is unknown or conflicts.
 fn detect<'c>(w: &Pod<'c>, cx: &Context<'c>) -> Option<(Evidence, Vec<&'c NodePool>)> {
@@ -61,6 +92,7 @@ declare_rule! {
         name: "windows-workload-may-land-on-linux",
         category: Correctness,
         severity: Error,
+        also: [Warning],
     }
 }
 
@@ -69,6 +101,31 @@ impl Rule for WindowsWorkloadMayLandOnLinux {
         let Some((evidence, pools)) = detect(w, cx) else {
             return;
         };
+        let sched = scheduling(w, cx);
+        if pools.iter().all(|p| sched.fits(p) == Tri::Unknown) {
+            let mut keys: Vec<String> = Vec::new();
+            for p in &pools {
+                for k in sched.unknown_keys(p) {
+                    if !keys.contains(&k) {
+                        keys.push(k);
+                    }
+                }
+            }
+            let at = w
+                .key_span(&["nodeSelector"])
+                .or_else(|| {
+                    w.key_span(&[
+                        "affinity",
+                        "nodeAffinity",
+                        "requiredDuringSchedulingIgnoredDuringExecution",
+                    ])
+                })
+                .unwrap_or(w.spec_key);
+            out.push(windows_workload_may_land_on_linux_unknown_diagnostic(
+                w, evidence, &pools, &keys, at, cx,
+            ));
+            return;
+        }
         let at = if let Some(span) = w.key_span(&["nodeSelector"]) {
             (span, "this nodeSelector does not exclude Linux nodes")
         } else if let Some(span) = w.key_span(&[

@@ -12,6 +12,8 @@ pub use self::tolerations::{merge_tolerations, tolerates, untolerated};
 
 use std::collections::BTreeMap;
 
+use super::node_labels::implied;
+
 /// Three-valued answer: a pool that does not declare a label can neither satisfy nor fail a selector on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tri {
@@ -69,6 +71,29 @@ pub enum LabelValue<'a> {
     Value(&'a str),
     Absent,
     Unknown,
+    /// Not listed by a pool whose OS (and build) is known, for a key whose values imply an
+    /// OS ([`crate::facts::node_labels`]): unknown, except that no value implying another
+    /// OS or build can be it.
+    Implied {
+        os: &'a str,
+        build: Option<u32>,
+    },
+}
+
+impl LabelValue<'_> {
+    /// Could the pool's label `key` have `value`? No only when it surely cannot.
+    pub fn could_be(self, key: &str, value: &str) -> Tri {
+        match self {
+            LabelValue::Value(v) => Tri::from_bool(v == value),
+            LabelValue::Absent => Tri::No,
+            LabelValue::Unknown => Tri::Unknown,
+            LabelValue::Implied { os, build } => match implied(key, value) {
+                Some((o, _)) if o != os => Tri::No,
+                Some((_, Some(b))) if build.is_some_and(|have| have != b) => Tri::No,
+                _ => Tri::Unknown,
+            },
+        }
+    }
 }
 
 /// LabelValue lookup of a node pool (implemented elsewhere by the cluster model).

@@ -65,6 +65,18 @@ pub fn requirement_matches(req: &NodeSelectorRequirement, labels: &dyn Labels) -
     }
     match (op, labels.label(&req.key)) {
         (_, LabelValue::Unknown) => Tri::Unknown,
+        ("In", have @ LabelValue::Implied { .. }) => {
+            Tri::any(values.iter().map(|v| have.could_be(&req.key, v)))
+        }
+        // Absent, or a value none of the impossible ones: NotIn holds.
+        ("NotIn", have @ LabelValue::Implied { .. }) => {
+            if values.iter().all(|v| have.could_be(&req.key, v) == Tri::No) {
+                Tri::Yes
+            } else {
+                Tri::Unknown
+            }
+        }
+        (_, LabelValue::Implied { .. }) => Tri::Unknown,
         ("In", LabelValue::Value(v)) => Tri::from_bool(values.iter().any(|x| x == v)),
         ("NotIn", LabelValue::Value(v)) => Tri::from_bool(!values.iter().any(|x| x == v)),
         // NotIn and DoesNotExist match a missing label.
@@ -114,11 +126,10 @@ pub fn node_selector_matches(sel: &NodeSelector, labels: &dyn Labels) -> Tri {
 /// A pod's spec.nodeSelector map: every key must be present with exactly this value
 /// (`labels.SelectorFromSet`, `=` requirements).
 pub fn node_selector_map_matches(map: &BTreeMap<String, String>, labels: &dyn Labels) -> Tri {
-    Tri::all(map.iter().map(|(k, want)| match labels.label(k) {
-        LabelValue::Value(v) => Tri::from_bool(v == want),
-        LabelValue::Absent => Tri::No,
-        LabelValue::Unknown => Tri::Unknown,
-    }))
+    Tri::all(
+        map.iter()
+            .map(|(k, want)| labels.label(k).could_be(k, want)),
+    )
 }
 
 /// RuntimeClass nodeSelector merge (runtimeclass admission `setScheduling`): Ok(merged) or

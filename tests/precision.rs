@@ -1,0 +1,78 @@
+//! Precision on real repositories (issue 14): each fixture under `fixtures/precision` is a
+//! reduced excerpt of a public manifest on which winlint used to report something false or
+//! noisy. `# expect: <rule>` marks every line that must have a finding of that rule on the
+//! default cluster; any other finding fails the test.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{root, winlint};
+
+fn expected(text: &str) -> BTreeSet<(u64, String)> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let rule = l.split("# expect: ").nth(1)?.trim();
+            Some((i as u64 + 1, rule.to_owned()))
+        })
+        .collect()
+}
+
+/// `(line, rule, severity)` of every finding.
+fn reported(path: &str) -> Vec<(u64, String, String)> {
+    let run = winlint(&["--format", "json", path], None);
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap_or_default(),
+                f["rule"].as_str().unwrap_or_default().to_owned(),
+                f["severity"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_precision_fixture_reports_exactly_what_it_marks() {
+    let dir = root().join("fixtures/precision");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures/precision")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5, "the precision fixtures are there");
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("fixture");
+        let rel = format!(
+            "fixtures/precision/{}",
+            file.file_name().expect("name").to_string_lossy()
+        );
+        let got: BTreeSet<(u64, String)> = reported(&rel)
+            .into_iter()
+            .map(|(line, rule, _)| (line, rule))
+            .collect();
+        assert_eq!(got, expected(&text), "{rel}");
+    }
+}
+
+#[test]
+fn an_unknown_key_is_a_warning_that_names_it() {
+    let all = reported("fixtures/precision/unknown-key.yaml");
+    let (_, _, severity) = all
+        .iter()
+        .find(|(_, r, _)| r == "windows-workload-may-land-on-linux")
+        .expect("finding");
+    assert_eq!(severity, "warning");
+    let run = winlint(
+        &["--format", "concise", "fixtures/precision/unknown-key.yaml"],
+        None,
+    );
+    assert!(run.stdout.contains("match `vm`"), "{}", run.stdout);
+}
