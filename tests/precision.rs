@@ -1,7 +1,8 @@
 //! Precision on real repositories (issue 14): each fixture under `fixtures/precision` is a
 //! reduced excerpt of a public manifest on which winlint used to report something false or
-//! noisy. `# expect: <rule>` marks every line that must have a finding of that rule on the
-//! default cluster; any other finding fails the test.
+//! noisy; those under `fixtures/images/catalogue` use Docker Official Images whose OS only the
+//! built-in catalogue knows (issue 13). `# expect: <rule>` marks every line that must have a
+//! finding of that rule on the default cluster; any other finding fails the test.
 
 mod common;
 
@@ -40,18 +41,30 @@ fn reported(path: &str) -> Vec<(u64, String, String)> {
 
 #[test]
 fn every_precision_fixture_reports_exactly_what_it_marks() {
-    let dir = root().join("fixtures/precision");
+    check_folder("fixtures/precision", 5);
+}
+
+#[test]
+fn every_catalogue_fixture_reports_exactly_what_it_marks() {
+    check_folder("fixtures/images/catalogue", 3);
+}
+
+fn check_folder(folder: &str, at_least: usize) {
+    let dir = root().join(folder);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("fixtures/precision")
+        .expect("fixture folder")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    assert!(files.len() >= 5, "the precision fixtures are there");
+    assert!(
+        files.len() >= at_least,
+        "the fixtures of {folder} are there"
+    );
     for file in files {
         let text = std::fs::read_to_string(&file).expect("fixture");
         let rel = format!(
-            "fixtures/precision/{}",
+            "{folder}/{}",
             file.file_name().expect("name").to_string_lossy()
         );
         let got: BTreeSet<(u64, String)> = reported(&rel)

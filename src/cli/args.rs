@@ -35,12 +35,89 @@ pub enum Command {
     ConfigSchema,
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
+    /// List every image reference in the inputs with the OS and Windows builds winlint
+    /// assigns and where that comes from (lock, catalogue, config, name, unknown);
+    /// `images lock` asks registries and records the answers.
+    Images(Box<ImagesArgs>),
     /// Print the effective cluster model (node pools, taints, RuntimeClasses) as YAML.
     Profile {
         /// Configuration file (default: .winlint.yaml in the current directory or above).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
+}
+
+/// `winlint images`: list the image references of the inputs, or lock their facts.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ImagesArgs {
+    #[command(subcommand)]
+    pub action: Option<ImagesAction>,
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ImagesFormat::Text)]
+    pub format: ImagesFormat,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum ImagesAction {
+    /// Ask each image's registry for its platforms and write the image lock
+    /// (.winlint-images.lock beside .winlint.yaml, or `images.lockFile`).
+    Lock {
+        #[command(flatten)]
+        inputs: InputArgs,
+        /// Do not ask registries: exit 1 and list the references the lock lacks.
+        #[arg(long)]
+        check: bool,
+        /// Seconds one registry request may take (the connection itself: 5 at most).
+        #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+        timeout: u64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImagesFormat {
+    Text,
+    Json,
+}
+
+/// The inputs of a pass over files and renders, for subcommands that read them.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct InputArgs {
+    /// Files and directories (charts and kustomizations are rendered).
+    #[arg(default_value = ".")]
+    pub paths: Vec<String>,
+    /// Configuration file (default: .winlint.yaml in the current directory or above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Helm values file for every chart, after each profile's files (repeatable).
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+    /// Helm value for every chart, applied last (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// The helm binary (default: $WINLINT_HELM, else `helm` on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub helm_binary: Option<PathBuf>,
+}
+
+impl InputArgs {
+    /// The lint arguments that read these inputs (every other option at its default).
+    pub fn to_args(&self) -> Result<Args, clap::Error> {
+        use clap::Parser as _;
+        let mut a = Args::try_parse_from(["winlint"])?;
+        a.paths = self.paths.clone();
+        a.config = self.config.clone();
+        a.jobs = self.jobs;
+        a.values = self.values.clone();
+        a.set = self.set.clone();
+        a.helm_binary = self.helm_binary.clone();
+        Ok(a)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

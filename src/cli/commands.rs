@@ -1,5 +1,5 @@
-//! Subcommands that describe winlint itself: the rule list, a rule's doc, the config
-//! schema, shell completions.
+//! Subcommands other than the lint: the rule list, a rule's doc, the config schema, shell
+//! completions, the cluster profile, and `images` (its own module).
 
 use std::io::Write;
 
@@ -14,8 +14,13 @@ use crate::suggest::did_you_mean;
 /// The JSON Schema of `.winlint.yaml`.
 pub const CONFIG_SCHEMA: &str = include_str!("../../schemas/winlint-config.schema.json");
 
-pub(crate) fn run(command: &Command, out: &mut dyn Write) -> Result<i32, RunError> {
+pub(crate) fn run(
+    command: &Command,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, RunError> {
     match command {
+        Command::Images(a) => return crate::cli::images::run(a, out, err),
         Command::Rules { format } => {
             let text = match format {
                 RulesFormat::Markdown => rules::markdown_table(),

@@ -10,6 +10,7 @@ use args::Args;
 
 pub mod args;
 pub mod commands;
+pub mod images;
 pub mod profile;
 pub mod run;
 
@@ -20,7 +21,7 @@ pub const EXIT_ERROR: i32 = 2;
 /// Runs winlint with parsed arguments; `stdout` receives the report.
 pub fn run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
     let result = match &args.command {
-        Some(command) => commands::run(command, stdout),
+        Some(command) => commands::run(command, stdout, stderr),
         None => run::lint(args, stdout, stderr),
     };
     match result {

@@ -1,7 +1,7 @@
 //! The lint run: load config, find inputs, lint them in parallel, render in input order,
 //! and choose the exit code (0 clean, 1 findings at or above `--fail-on`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, IsTerminal, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -20,23 +20,35 @@ use crate::engine::lint::{lint_bytes, sort_findings, FileReport, Scope};
 use crate::engine::render::{self, RenderOptions, ValuesProfile};
 use crate::engine::settings::check_selector;
 use crate::engine::walk::{self, Input};
+use crate::facts::images::ImageOs;
 use crate::facts::inventory::{may_contain_bindings, may_contain_definitions, Inventory};
 use crate::finding::Severity;
 use crate::output::{self, HumanStyle, Sink, Summary};
 use crate::rules;
 use crate::suggest::did_you_mean;
 
-/// Lints the inputs the arguments name; `stdout` receives the report. Three steps: prepare
-/// (config, inputs, definitions, sinks), stream the reports in input order, finish
-/// (summaries, baseline, exit code).
-pub(crate) fn lint(
-    args: &Args,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> Result<i32, RunError> {
+/// Everything a pass over the inputs needs, prepared from the arguments.
+pub(crate) struct Prepared {
+    pub cwd: std::path::PathBuf,
+    pub config: config::Config,
+    render: RenderOptions,
+    inputs: Vec<Input>,
+    policy: Policy,
+    repo_root: std::path::PathBuf,
+    stdin: Option<Vec<u8>>,
+    pool: rayon::ThreadPool,
+    inventory: Inventory,
+}
+
+/// Config (with the image lock), inputs, exclusions, standard input, the worker pool and
+/// the definitions pre-pass.
+pub(crate) fn prepare(args: &Args, read_lock: bool) -> Result<Prepared, RunError> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::Usage(format!("cannot read the current directory: {e}")))?;
-    let config = load_config(args, &cwd)?;
+    let mut config = load_config(args, &cwd)?;
+    if read_lock {
+        config.load_lock(&cwd)?;
+    }
     let render = render_options(args, &config)?;
     let mut inputs = walk::discover(&args.paths, &args.stdin_filename, args.follow_symlinks)?;
     let base = config.base.clone().unwrap_or_else(|| cwd.clone());
@@ -56,40 +68,94 @@ pub(crate) fn lint(
     } else {
         pool.install(|| collect_inventory(&inputs, stdin.as_deref(), args.max_file_size))
     };
-    let images = config.images.clone();
+    Ok(Prepared {
+        cwd,
+        config,
+        render,
+        inputs,
+        policy,
+        repo_root,
+        stdin,
+        pool,
+        inventory,
+    })
+}
+
+/// Lints the inputs the arguments name; `stdout` receives the report. Three steps: prepare
+/// (config, inputs, definitions, sinks), stream the reports in input order, finish
+/// (summaries, baseline, exit code).
+pub(crate) fn lint(
+    args: &Args,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<i32, RunError> {
+    let p = prepare(args, true)?;
+    let images = p.config.images.clone();
     let cx = Scope {
-        config: &config,
-        facts: config.context(&images, &inventory),
+        config: &p.config,
+        facts: p.config.context(&images, &p.inventory),
     };
     let mut stdout = io::BufWriter::new(stdout);
-    let mut sinks = Sinks::open(args, &cwd)?;
+    let mut sinks = Sinks::open(args, &p.cwd)?;
     let mut run = Run {
         args,
-        policy: &policy,
-        fail_on: args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning),
-        baseline_root: args.write_baseline.as_ref().map(|_| (&repo_root, &cwd)),
+        policy: &p.policy,
+        fail_on: args.fail_on.or(p.config.fail_on).unwrap_or(FailOn::Warning),
+        baseline_root: args.write_baseline.as_ref().map(|_| (&p.repo_root, &p.cwd)),
         recorded: Vec::new(),
         summary: Summary::default(),
         worst: Outcome::default(),
+        images: BTreeSet::new(),
     };
     let work = Work {
-        inputs: &inputs,
-        stdin: stdin.as_deref(),
+        inputs: &p.inputs,
+        stdin: p.stdin.as_deref(),
         limit: args.max_file_size,
         floor: args.floor,
         cx: &cx,
-        render: &render,
-        pool: &pool,
+        render: &p.render,
+        pool: &p.pool,
     };
-    let progress = Progress::new(inputs.len());
+    let progress = Progress::new(p.inputs.len());
     let written = stream(&work, &progress, &mut |report| {
         run.emit(report, &mut sinks, &mut stdout, stderr)
     });
     progress.finish();
     written?;
+    run.summary.unknown_images = std::mem::take(&mut run.images)
+        .iter()
+        .filter(|i| images.classify(i) == ImageOs::Unknown)
+        .count();
     sinks.finish(&mut stdout, &run.summary)?;
     stdout.flush()?;
     run.finish(stderr)
+}
+
+/// Every image reference in the inputs (plain files and every render), as written: a lint
+/// pass whose findings are dropped.
+pub(crate) fn collect_images(p: &Prepared, args: &Args) -> io::Result<BTreeSet<String>> {
+    let images = p.config.images.clone();
+    let cx = Scope {
+        config: &p.config,
+        facts: p.config.context(&images, &p.inventory),
+    };
+    let work = Work {
+        inputs: &p.inputs,
+        stdin: p.stdin.as_deref(),
+        limit: args.max_file_size,
+        floor: None,
+        cx: &cx,
+        render: &p.render,
+        pool: &p.pool,
+    };
+    let mut all = BTreeSet::new();
+    let progress = Progress::new(p.inputs.len());
+    stream(&work, &progress, &mut |mut report| {
+        all.append(&mut report.images);
+        Ok(())
+    })?;
+    progress.finish();
+    Ok(all)
 }
 
 /// The configuration with the command line's selections applied.
@@ -292,6 +358,8 @@ struct Run<'r> {
     recorded: Vec<baseline::Entry>,
     summary: Summary,
     worst: Outcome,
+    /// Every image reference seen, for the summary's count of unknown images.
+    images: BTreeSet<String>,
 }
 
 impl Run<'_> {
@@ -319,6 +387,7 @@ impl Run<'_> {
             }
         }
         self.summary.add(&report);
+        self.images.append(&mut report.images);
         self.worst.add(&report, self.fail_on);
         sinks.each(stdout, |sink, out| sink.file(out, &report))
     }
@@ -557,6 +626,7 @@ fn merge_reports(per_input: Vec<Vec<FileReport>>) -> Vec<FileReport> {
             Some(last) if last.path == r.path => {
                 last.counts += r.counts;
                 last.notes.extend(r.notes);
+                last.images.extend(r.images);
                 if last.source.text.is_empty() {
                     last.source = r.source;
                 }

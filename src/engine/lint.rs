@@ -1,6 +1,8 @@
 //! The pipeline for one file: decode, split, parse with positions, decode typed models, run
 //! the rules. Files are independent, so the caller runs this in parallel.
 
+use std::collections::BTreeSet;
+
 use crate::engine::config::Config;
 use crate::engine::suppress::Suppressions;
 use crate::facts::inventory::Inventory;
@@ -60,6 +62,8 @@ pub struct FileReport {
     pub counts: Counts,
     /// Said on stderr with `--verbose` (a library chart that was not rendered, ...).
     pub notes: Vec<String>,
+    /// The image references of the file's pod templates, as written (`winlint images`).
+    pub images: BTreeSet<String>,
 }
 
 impl FileReport {
@@ -71,6 +75,7 @@ impl FileReport {
             findings,
             counts,
             notes: Vec::new(),
+            images: BTreeSet::new(),
         }
     }
 
@@ -124,6 +129,7 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
     };
     let suppress = !cx.config.no_suppressions;
     let mut suppressions = Suppressions::default();
+    let mut images = BTreeSet::new();
     let active: Vec<&dyn Rule> = RULES
         .iter()
         .copied()
@@ -152,7 +158,7 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
                                 if suppress {
                                     suppressions.add_object(candidate.node);
                                 }
-                                lint_object(candidate, &active, cx, &mut findings);
+                                lint_object(candidate, &active, cx, &mut findings, &mut images);
                             }
                         }
                     }
@@ -181,6 +187,7 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
         findings,
         counts,
         notes: Vec::new(),
+        images,
     }
 }
 
@@ -189,6 +196,7 @@ fn lint_object(
     active: &[&dyn Rule],
     cx: &Scope<'_>,
     out: &mut Vec<Finding>,
+    images: &mut BTreeSet<String>,
 ) {
     let fallback = candidate.node.span;
     let node = candidate.node;
@@ -209,6 +217,13 @@ fn lint_object(
     let first = out.len();
     let memo = Memo::default();
     let pod = object.workload().map(|w| Pod::new(w, &memo));
+    if let Some(pod) = &pod {
+        images.extend(
+            pod.containers()
+                .iter()
+                .filter_map(|c| c.image.map(str::to_owned)),
+        );
+    }
     for rule in active {
         rule.check_object(&object, &cx.facts, out);
         if let Some(pod) = &pod {

@@ -7,6 +7,7 @@ pub mod error;
 pub mod exemptions;
 pub mod lint;
 pub mod paths;
+pub mod registry;
 pub mod render;
 pub mod settings;
 pub mod suppress;

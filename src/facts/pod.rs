@@ -49,8 +49,11 @@ pub struct ImageFact<'w> {
     pub container: ContainerRef<'w>,
     pub image: &'w str,
     pub os: ImageOs,
-    /// The Windows build the tag pins (Table B.5), for Windows images only.
+    /// The one Windows build a Windows image is built for (its tag, the lock, the catalogue).
     pub build: Option<u32>,
+    /// Every Windows build the image carries: one for a Windows image, those of a
+    /// multi-OS or multi-build index from the lock or catalogue; empty when unknown.
+    pub builds: Vec<u32>,
     /// A .NET 8+ multi-platform tag, which has no Windows images (rule 27).
     pub dotnet_multiplatform: bool,
     pub host_process: bool,
@@ -73,6 +76,7 @@ pub fn image_facts<'w>(w: &Pod<'w>, images: &Classifier) -> &'w [ImageFact<'w>] 
                 Some(ImageFact {
                     os: images.classify(image),
                     build: images.windows_build(image),
+                    builds: images.windows_builds(image),
                     dotnet_multiplatform: images.is_dotnet_linux_only_multiplatform(image),
                     host_process: is_host_process(w, &c),
                     image,

@@ -30,6 +30,8 @@ pub struct Summary {
     pub infos: usize,
     /// Findings silenced by an annotation, a comment or the baseline.
     pub suppressed: usize,
+    /// Distinct image references whose OS nothing tells (human summaries say so).
+    pub unknown_images: usize,
 }
 
 impl Summary {
@@ -64,8 +66,18 @@ impl Summary {
         } else {
             String::new()
         };
+        let unknown = match self.unknown_images {
+            0 => String::new(),
+            n => format!(
+                "\n{} unknown to winlint (no lock entry, catalogue entry or telling tag): rules that need an image's OS skip {}; `winlint images lock` asks {} registr{}.",
+                plural(n, "image reference"),
+                if n == 1 { "it" } else { "them" },
+                if n == 1 { "its" } else { "their" },
+                if n == 1 { "y" } else { "ies" }
+            ),
+        };
         format!(
-            "Checked {}: {}, {}, {} skipped (not Kubernetes objects). Found {}, {}, {}{suppressed}.",
+            "Checked {}: {}, {}, {} skipped (not Kubernetes objects). Found {}, {}, {}{suppressed}.{unknown}",
             plural(c.files, "file"),
             plural(c.documents, "document"),
             plural(c.resources, "resource"),

@@ -2,13 +2,13 @@
 //! hosts the pod can land on do not run (process isolation needs a compatible host build).
 
 use super::shared::{
-    admitted_windows_pools, build_bound, build_entry, build_pins, build_text, image_facts,
+    admitted_windows_pools, build_entry, build_pins, build_text, image_facts,
     os_entry, runs_all, selector_snippet, with_caveat, ImageFact,
 };
 use super::{Context, Pod, Rule};
 use crate::facts::cluster::{name_list, NodePool, WINDOWS_BUILD_LABEL};
 use crate::finding::{Finding, Label};
-use crate::facts::images::tag_for_build;
+use crate::facts::images::{tag_for_build, ImageOs};
 use crate::facts::pod::scheduling;
 use crate::yaml::Span;
 
@@ -29,7 +29,8 @@ pub fn windows_build_image_mismatch_diagnostic(
     pin_at: Option<Span>,
     cx: &Context<'_>,
 ) -> Finding {
-    let build = image.build.unwrap_or_default();
+    let build = image.builds.first().copied().unwrap_or_default();
+    let carried: Vec<String> = image.builds.iter().map(|b| build_text(*b)).collect();
     let builds = |bs: &mut dyn Iterator<Item = u32>| {
         bs.map(|b| format!("10.0.{b}"))
             .collect::<Vec<_>>()
@@ -86,9 +87,9 @@ pub fn windows_build_image_mismatch_diagnostic(
         format!(
             "image `{}` is built for Windows {}, but {whose} {host_builds}: Windows containers need a host of a compatible build",
             image.image,
-            build_text(build)
+            carried.join(" and ")
         ),
-        Label::new(image.span(w), format!("built for {}", build_text(build))),
+        Label::new(image.span(w), format!("built for {}", carried.join(" and "))),
     );
     if let Some(span) = pin_at {
         f = f.with_secondary(Label::new(span, "the pod's Windows build"));
@@ -101,7 +102,13 @@ fn detect<'c: 'w, 'w>(
     cx: &Context<'c>,
 ) -> Option<(Vec<ImageFact<'w>>, Hosts<'c>)> {
     let facts = image_facts(w, cx.images);
-    let bound: Vec<ImageFact<'w>> = build_bound(facts).into_iter().cloned().collect();
+    // Images whose Windows builds are known: Windows images and multi-OS indexes alike.
+    let bound: Vec<ImageFact<'w>> = facts
+        .iter()
+        .filter(|f| !f.builds.is_empty() && !f.host_process)
+        .filter(|f| matches!(f.os, ImageOs::Windows | ImageOs::MultiOs))
+        .cloned()
+        .collect();
     if bound.is_empty() {
         return None;
     }
@@ -113,7 +120,7 @@ fn detect<'c: 'w, 'w>(
     let misfits = |ok: &dyn Fn(u32) -> bool| -> Vec<ImageFact<'w>> {
         bound
             .iter()
-            .filter(|f| f.build.is_some_and(|b| !ok(b)))
+            .filter(|f| !f.builds.iter().any(|b| ok(*b)))
             .cloned()
             .collect()
     };

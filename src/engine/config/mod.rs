@@ -16,7 +16,7 @@ use crate::engine::error::Error;
 use crate::engine::settings::RuleSettings;
 use crate::facts::azure_policy::AzurePolicy;
 use crate::facts::cluster::Cluster;
-use crate::facts::images::Classifier;
+use crate::facts::images::{Classifier, Lock};
 use crate::facts::inventory::Inventory;
 use crate::facts::Context;
 use raw::RawConfig;
@@ -65,9 +65,58 @@ pub struct Config {
     pub gmsa_webhook: bool,
     /// `azurePolicy:`: the parameters of the Azure Policy parity rules.
     pub azure_policy: AzurePolicy,
+    /// `images.lockFile`, resolved against the config file's folder; see [`Config::lock_path`].
+    pub lock_file: Option<PathBuf>,
+    /// `images.insecureRegistries`: host[:port] globs asked over plain HTTP.
+    pub insecure_registries: Vec<String>,
 }
 
+/// `path` relative to `cwd`, as a user reads it.
+pub fn shown_from(path: &Path, cwd: &Path) -> String {
+    use crate::engine::paths::{lexical, relative};
+    relative(&lexical(path), &lexical(cwd))
+}
+
+/// The image lock's file name, beside `.winlint.yaml` or in the current folder.
+pub const LOCK_FILE_NAME: &str = ".winlint-images.lock";
+
 impl Config {
+    /// Where the image lock is: `images.lockFile`, else beside the config file, else in the
+    /// current folder.
+    pub fn lock_path(&self, cwd: &Path) -> PathBuf {
+        if let Some(f) = &self.lock_file {
+            return cwd.join(f);
+        }
+        match self.path.as_deref().and_then(Path::parent) {
+            Some(dir) if !dir.as_os_str().is_empty() => cwd.join(dir).join(LOCK_FILE_NAME),
+            _ => cwd.join(LOCK_FILE_NAME),
+        }
+    }
+
+    /// Reads the image lock when there is one: a missing lock is no lock; an unreadable or
+    /// malformed one is an error (its facts would silently go missing otherwise).
+    pub fn load_lock(&mut self, cwd: &Path) -> Result<(), Error> {
+        let path = self.lock_path(cwd);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => {
+                return Err(Error::Usage(format!(
+                    "cannot read image lock `{}`: {e}",
+                    shown_from(&path, cwd)
+                )))
+            }
+        };
+        let lock = Lock::parse(&text).map_err(|why| {
+            Error::Usage(format!(
+                "invalid image lock `{}`: {why}; run `winlint images lock` to rewrite it",
+                shown_from(&path, cwd)
+            ))
+        })?;
+        self.images = std::mem::take(&mut self.images).with_lock(lock);
+        Ok(())
+    }
+
     /// The facts' view of this configuration, with `images` and the inputs' definitions.
     pub fn context<'c>(&'c self, images: &'c Classifier, inventory: &'c Inventory) -> Context<'c> {
         Context {
@@ -188,8 +237,10 @@ fn parse_at(name: &str, text: &str, base: &Path, check_files: bool) -> Result<Co
     if let Some(c) = raw.cluster {
         config.cluster = cluster::cluster(&src, c, name, base)?;
     }
-    if let Some(images) = raw.images {
-        config.images = sections::images(images);
+    if let Some(mut images) = raw.images {
+        config.images = sections::images(&mut images);
+        config.lock_file = images.lock_file.map(|f| base.join(f));
+        config.insecure_registries = images.insecure_registries;
     }
     Ok(config)
 }

@@ -180,7 +180,7 @@ pub(super) struct RawOverhead {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct RawImages {
     #[serde(default)]
     pub(super) windows: Vec<String>,
@@ -188,6 +188,10 @@ pub(super) struct RawImages {
     pub(super) linux: Vec<String>,
     #[serde(default, rename = "multiOS")]
     pub(super) multi_os: Vec<String>,
+    #[serde(default)]
+    pub(super) lock_file: Option<String>,
+    #[serde(default)]
+    pub(super) insecure_registries: Vec<String>,
 }
 
 #[derive(Deserialize, Clone, Copy)]

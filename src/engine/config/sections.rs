@@ -157,11 +157,12 @@ pub(super) fn helm_profiles(
 }
 
 /// `images:`: the user's patterns on top of the built-in tables.
-pub(super) fn images(images: RawImages) -> Classifier {
+pub(super) fn images(images: &mut RawImages) -> Classifier {
+    let take = std::mem::take;
     let lists = [
-        (images.windows, ImageOs::Windows),
-        (images.linux, ImageOs::Linux),
-        (images.multi_os, ImageOs::MultiOs),
+        (take(&mut images.windows), ImageOs::Windows),
+        (take(&mut images.linux), ImageOs::Linux),
+        (take(&mut images.multi_os), ImageOs::MultiOs),
     ];
     let mut user: Vec<RepoPattern> = lists
         .into_iter()

@@ -105,10 +105,10 @@ impl<'t> Source<'t> {
 /// The shape of one top-level section, for the help of a config error in it.
 pub(super) fn shape_help(section: &str) -> String {
     let shape = match section {
-        "images" => "images:\n  windows: [\"myregistry.azurecr.io/windows/*\"]\n  linux: [\"myregistry.azurecr.io/*\"]\n  multiOS: []",
+        "images" => "images:\n  windows: [\"myregistry.azurecr.io/windows/*\"]\n  linux: [\"myregistry.azurecr.io/*\"]\n  multiOS: []\n  lockFile: .winlint-images.lock\n  insecureRegistries: [\"localhost:5000\"]",
         "rules" => "rules:\n  select: [pedantic]\n  ignore: [missing-pod-os-field]\n  severity: {windows-build-unpinned: error}",
         "cluster" => "cluster:\n  nodePools:            # or `nodes: nodes.yaml`, or `preset: aks`\n  - name: windows-2022\n    labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: \"10.0.20348\"}\n    taints: [{key: os, value: windows, effect: NoSchedule}]\n  runtimeClasses:\n  - name: windows-2022\n    handler: runhcs-wcow-process\n    scheduling: {nodeSelector: {kubernetes.io/os: windows}}",
-        _ => "cluster: {...}   # node pools, nodes file or preset; runtimeClasses\nimages: {...}    # windows, linux, multiOS patterns\nrules: {...}     # select, ignore, severity",
+        _ => "cluster: {...}   # node pools, nodes file or preset; runtimeClasses\nimages: {...}    # windows, linux, multiOS patterns; lockFile, insecureRegistries\nrules: {...}     # select, ignore, severity",
     };
     format!("expected shape:\n{shape}")
 }

@@ -333,7 +333,8 @@ impl Chart<'_> {
         }
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         let name = format!("{} (profile {})", self.display, profile.name);
-        let report = lint_render(name, text, cx);
+        let mut report = lint_render(name, text, cx);
+        head.images.append(&mut report.images);
         head.counts.documents += report.counts.documents;
         head.counts.resources += report.counts.resources;
         head.counts.skipped += report.counts.skipped;

@@ -135,8 +135,9 @@ pub fn lint_helm_stream(display: &str, text: String, cx: &Scope<'_>) -> Option<V
             display: if d == "." { String::new() } else { d },
         })
         .next();
-    let report = crate::engine::lint::lint_text(display.to_owned(), text, cx);
+    let mut report = crate::engine::lint::lint_text(display.to_owned(), text, cx);
     let counts = report.counts;
+    let images = std::mem::take(&mut report.images);
     let mut sink = Moved::default();
     let helper_files = fs.as_ref().map(ChartFs::template_files).unwrap_or_default();
     let defines = Defines::new(
@@ -157,7 +158,8 @@ pub fn lint_helm_stream(display: &str, text: String, cx: &Scope<'_>) -> Option<V
         display,
         &mut sink,
     );
-    let head = FileReport::new(display.to_owned(), String::new(), Vec::new(), counts);
+    let mut head = FileReport::new(display.to_owned(), String::new(), Vec::new(), counts);
+    head.images = images;
     Some(sink.finish(head))
 }
 

@@ -67,7 +67,8 @@ pub fn lint_kustomization(display: &str, dir: &Path, cx: &Scope<'_>) -> Vec<File
         return with_fallback(head, resources, cx);
     };
     let (text, origins) = strip_origins(&build.output);
-    let report = lint_render(format!("{display} (kustomize build)"), text, cx);
+    let mut report = lint_render(format!("{display} (kustomize build)"), text, cx);
+    head.images.append(&mut report.images);
     head.counts.documents += report.counts.documents;
     head.counts.resources += report.counts.resources;
     head.counts.skipped += report.counts.skipped;

@@ -5,15 +5,21 @@
 //! shared tags may resolve to Windows variants (§B.4c).
 
 mod builds;
+mod catalogue;
+pub mod lock;
 mod tables;
 mod tags;
 
 pub use self::builds::{build_from_version_name, compatible, tag_for_build};
+pub use self::lock::Lock;
 pub use self::tables::KNOWN_HOST_BUILDS;
+
+use std::sync::Arc;
 
 use self::builds::segment_build;
 use self::tables::{MULTI_OS_REPOS, WINDOWS_REPOS, WINDOWS_TAG_TOKENS};
-use self::tags::{glob, is_dotnet_multiplatform_tag, is_linux_token, segments, tokens};
+pub use self::tags::glob;
+use self::tags::{is_dotnet_multiplatform_tag, is_linux_token, segments, tokens};
 
 /// The OS an image reference runs on, as far as its name tells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,16 +100,55 @@ pub struct RepoPattern {
 #[derive(Clone, Debug, Default)]
 pub struct Classifier {
     pub user: Vec<RepoPattern>,
+    /// What `winlint images lock` recorded, asked after the user's patterns.
+    pub lock: Arc<Lock>,
     /// Answers per image string: many rules ask about the same images of the same pod.
     memo: Memo,
 }
 
 /// What the rules ask of an image, computed once.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Facts {
     os: ImageOs,
-    build: Option<u32>,
+    builds: Vec<u32>,
     dotnet: bool,
+    source: Source,
+}
+
+/// Where an image's OS came from, in the order the sources are asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Source {
+    /// The config's `images:` patterns.
+    Config,
+    /// `.winlint-images.lock`, what the registry said.
+    Lock,
+    /// The built-in catalogue: Docker Official Images and the hand-kept tables.
+    Catalogue,
+    /// Tokens in the tag (`-nanoserver-ltsc2022`, `-alpine`).
+    Name,
+    /// Nothing says.
+    Unknown,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Config => "config",
+            Source::Lock => "lock",
+            Source::Catalogue => "catalogue",
+            Source::Name => "name",
+            Source::Unknown => "unknown",
+        }
+    }
+}
+
+/// What winlint assigns to one image reference, for `winlint images`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageInfo {
+    pub os: ImageOs,
+    /// The Windows builds the image carries, sorted; empty when unknown or Linux.
+    pub builds: Vec<u32>,
+    pub source: Source,
 }
 
 /// A bounded, thread-safe memo; cloning a classifier starts it empty.
@@ -122,6 +167,8 @@ const MEMO_LIMIT: usize = 10_000;
 /// Why an image got its OS; [`explain`] renders it.
 enum Reason {
     User(String),
+    Lock,
+    Catalogue,
     MultiOsRepo,
     WindowsRepo,
     WindowsToken(String),
@@ -130,89 +177,106 @@ enum Reason {
 }
 
 impl Classifier {
-    /// OS of an image reference; the decision order is documented on `decide` below.
     /// Builds a classifier with the user's patterns (checked before the built-in tables).
     pub fn with_patterns(user: Vec<RepoPattern>) -> Classifier {
         Classifier {
             user,
+            lock: Arc::default(),
             memo: Memo::default(),
         }
     }
 
+    /// The same classifier, asking `lock` after the user's patterns.
+    pub fn with_lock(mut self, lock: Lock) -> Classifier {
+        self.lock = Arc::new(lock);
+        self.memo = Memo::default();
+        self
+    }
+
     fn facts(&self, image: &str) -> Facts {
-        if let Some(f) = self.memo.0.read().ok().and_then(|m| m.get(image).copied()) {
+        if let Some(f) = self.memo.0.read().ok().and_then(|m| m.get(image).cloned()) {
             return f;
         }
-        let f = Facts {
-            os: self.classify_uncached(image),
-            build: self.windows_build_uncached(image),
-            dotnet: self.is_dotnet_uncached(image),
+        let r = ImageRef::parse(image);
+        let f = match self.decide(image, &r) {
+            Some(d) => Facts {
+                dotnet: matches!(d.reason, Reason::DotnetMultiPlatform),
+                source: d.reason.source(),
+                os: d.os,
+                builds: d.builds,
+            },
+            None => Facts {
+                os: ImageOs::Unknown,
+                builds: Vec::new(),
+                dotnet: false,
+                source: Source::Unknown,
+            },
         };
         if let Ok(mut m) = self.memo.0.write() {
             if m.len() < MEMO_LIMIT {
-                m.insert(image.to_owned(), f);
+                m.insert(image.to_owned(), f.clone());
             }
         }
         f
     }
 
+    /// OS of an image reference; the decision order is documented on `decide` below.
     pub fn classify(&self, image: &str) -> ImageOs {
         self.facts(image).os
     }
 
-    /// Windows build number the image's tag pins (Table B.5), or None when unknown.
+    /// The one Windows build a Windows image is built for, or None when unknown or when it
+    /// carries several (a multi-build index).
     pub fn windows_build(&self, image: &str) -> Option<u32> {
-        self.facts(image).build
+        let f = self.facts(image);
+        match (f.os, f.builds.as_slice()) {
+            (ImageOs::Windows, [b]) => Some(*b),
+            _ => None,
+        }
     }
 
-    /// True for the .NET >= 8 multi-platform tags of rule 27.
+    /// Every Windows build the image carries (an index may carry several), sorted.
+    pub fn windows_builds(&self, image: &str) -> Vec<u32> {
+        self.facts(image).builds
+    }
+
+    /// OS, builds and where they came from, for `winlint images`.
+    pub fn info(&self, image: &str) -> ImageInfo {
+        let f = self.facts(image);
+        ImageInfo {
+            os: f.os,
+            builds: f.builds,
+            source: f.source,
+        }
+    }
+
+    /// True for the .NET >= 8 multi-platform tags of rule 27. Goes through the same
+    /// decision, so a user pattern or a lock entry for the image turns it off.
     pub fn is_dotnet_linux_only_multiplatform(&self, image: &str) -> bool {
         self.facts(image).dotnet
     }
 
-    fn classify_uncached(&self, image: &str) -> ImageOs {
-        self.decide(&ImageRef::parse(image))
-            .map_or(ImageOs::Unknown, |(os, _)| os)
-    }
-
-    /// Windows build number the image's tag pins (Table B.5), or None when unknown.
-    /// Only for images classified Windows: a Linux image tagged `1809` is not a Windows build.
-    /// Several different builds in one tag give None.
-    fn windows_build_uncached(&self, image: &str) -> Option<u32> {
-        let r = ImageRef::parse(image);
-        if !matches!(self.decide(&r), Some((ImageOs::Windows, _))) {
-            return None;
-        }
-        let segs = segments(r.tag.as_deref()?);
-        let mut builds = segs.iter().filter_map(|s| segment_build(s));
-        let first = builds.next()?;
-        builds.all(|b| b == first).then_some(first)
-    }
-
-    /// True for the .NET >= 8 multi-platform tags of rule 27. Goes through [`Self::classify`]'s
-    /// decision, so a user pattern for the repository turns it off.
-    fn is_dotnet_uncached(&self, image: &str) -> bool {
-        matches!(
-            self.decide(&ImageRef::parse(image)),
-            Some((_, Reason::DotnetMultiPlatform))
-        )
-    }
-
     /// The decision order; the first step that answers wins:
     /// 1. user patterns (config);
-    /// 2. multi-OS allowlist (§B.4c), so pause is never Linux-only — except that a tag with
-    ///    only Windows tokens (`pause:3.9-windows-ltsc2022-amd64`) is a Windows single-platform tag;
-    /// 3. Windows-only repositories (§B.4a);
+    /// 2. the lock (what the registry said, with exact builds);
+    /// 3. the catalogue: the multi-OS allowlist (§B.4c), so pause is never Linux-only —
+    ///    except that a tag with only Windows tokens (`pause:3.9-windows-ltsc2022-amd64`)
+    ///    is a Windows single-platform tag; Windows-only repositories (§B.4a); the Docker
+    ///    Official Images;
     /// 4. tag tokens: Windows only → Windows, Linux only → Linux, both → Unknown (§B.4a/b);
     /// 5. .NET >= 8 multi-platform tags → Linux (rule 27);
     /// 6. otherwise Unknown: generic tags can be multi-OS (§B.4c).
     ///
-    /// Digest-only references have no tag, so only steps 1–3 can answer for them.
-    fn decide(&self, r: &ImageRef) -> Option<(ImageOs, Reason)> {
+    /// Digest-only references have no tag, so tag tokens cannot answer for them.
+    fn decide(&self, image: &str, r: &ImageRef) -> Option<Decision> {
         let name = r.name();
         let user = |p: &&RepoPattern| glob(&p.pattern.to_ascii_lowercase(), &name);
         if let Some(p) = self.user.iter().find(user) {
-            return Some((p.os, Reason::User(p.pattern.clone())));
+            let builds = tag_build(r, p.os);
+            return Some(Decision::new(p.os, Reason::User(p.pattern.clone()), builds));
+        }
+        if let Some((os, builds)) = self.lock.fact(image) {
+            return Some(Decision::new(os, Reason::Lock, builds));
         }
         let toks = r.tag.as_deref().map(tokens).unwrap_or_default();
         let win = toks
@@ -221,34 +285,128 @@ impl Classifier {
         let linux = toks.iter().find(|t| is_linux_token(t));
         if MULTI_OS_REPOS.iter().any(|p| glob(p, &name)) {
             return Some(match (win, linux) {
-                (Some(w), None) => (ImageOs::Windows, Reason::WindowsToken(w.clone())),
-                _ => (ImageOs::MultiOs, Reason::MultiOsRepo),
+                (Some(w), None) => Decision::new(
+                    ImageOs::Windows,
+                    Reason::WindowsToken(w.clone()),
+                    tag_build(r, ImageOs::Windows),
+                ),
+                _ => Decision::new(ImageOs::MultiOs, Reason::MultiOsRepo, Vec::new()),
             });
         }
         if WINDOWS_REPOS.iter().any(|p| glob(p, &name)) {
-            return Some((ImageOs::Windows, Reason::WindowsRepo));
+            let builds = tag_build(r, ImageOs::Windows);
+            return Some(Decision::new(ImageOs::Windows, Reason::WindowsRepo, builds));
+        }
+        if let Some((os, builds)) = official(&name, r) {
+            return Some(Decision::new(os, Reason::Catalogue, builds));
         }
         match (win, linux) {
-            (Some(w), None) => return Some((ImageOs::Windows, Reason::WindowsToken(w.clone()))),
-            (None, Some(l)) => return Some((ImageOs::Linux, Reason::LinuxToken(l.clone()))),
+            (Some(w), None) => {
+                let builds = tag_build(r, ImageOs::Windows);
+                let reason = Reason::WindowsToken(w.clone());
+                return Some(Decision::new(ImageOs::Windows, reason, builds));
+            }
+            (None, Some(l)) => {
+                let reason = Reason::LinuxToken(l.clone());
+                return Some(Decision::new(ImageOs::Linux, reason, Vec::new()));
+            }
             (Some(_), Some(_)) => return None,
             (None, None) => {}
         }
         if is_dotnet_multiplatform_tag(r, &name) {
-            return Some((ImageOs::Linux, Reason::DotnetMultiPlatform));
+            let reason = Reason::DotnetMultiPlatform;
+            return Some(Decision::new(ImageOs::Linux, reason, Vec::new()));
         }
         None
     }
+}
+
+/// One answer of [`Classifier::decide`].
+struct Decision {
+    os: ImageOs,
+    reason: Reason,
+    builds: Vec<u32>,
+}
+
+impl Decision {
+    fn new(os: ImageOs, reason: Reason, builds: Vec<u32>) -> Decision {
+        Decision { os, reason, builds }
+    }
+}
+
+impl Reason {
+    fn source(&self) -> Source {
+        match self {
+            Reason::User(_) => Source::Config,
+            Reason::Lock => Source::Lock,
+            Reason::Catalogue | Reason::MultiOsRepo | Reason::WindowsRepo => Source::Catalogue,
+            Reason::WindowsToken(_) | Reason::LinuxToken(_) | Reason::DotnetMultiPlatform => {
+                Source::Name
+            }
+        }
+    }
+}
+
+/// The Windows build a Windows image's tag names (Table B.5): one build, or none when the
+/// tag names none or several different ones. A Linux image tagged `1809` has no build.
+fn tag_build(r: &ImageRef, os: ImageOs) -> Vec<u32> {
+    if os != ImageOs::Windows {
+        return Vec::new();
+    }
+    let Some(tag) = r.tag.as_deref() else {
+        return Vec::new();
+    };
+    let segs = segments(tag);
+    let mut builds = segs.iter().filter_map(|s| segment_build(s));
+    match builds.next() {
+        Some(first) if builds.all(|b| b == first) => vec![first],
+        _ => Vec::new(),
+    }
+}
+
+/// What the Docker Official Images catalogue says of `name` and the reference's tag.
+fn official(name: &str, r: &ImageRef) -> Option<(ImageOs, Vec<u32>)> {
+    // A digest alone can be any tag's: only a Linux-only repository answers for it, which
+    // no tag name (the empty one here) can change.
+    let tag = match (&r.tag, &r.digest) {
+        (None, Some(_)) => Some(""),
+        (t, _) => t.as_deref(),
+    };
+    catalogue::lookup(name, tag).map(|f| (f.os, f.builds))
+}
+
+/// The official-images snapshot the catalogue was built from, for `winlint images`.
+pub fn catalogue_snapshot() -> &'static str {
+    catalogue::snapshot()
 }
 
 /// A short human reason for a classification, for diagnostics. None when Unknown.
 pub fn explain(c: &Classifier, image: &str) -> Option<String> {
     let r = ImageRef::parse(image);
     let name = r.name();
-    let (os, reason) = c.decide(&r)?;
-    Some(match reason {
-        Reason::User(_) if os == ImageOs::Unknown => return None,
+    let d = c.decide(image, &r)?;
+    let builds = || {
+        let list: Vec<String> = d.builds.iter().map(|b| format!("10.0.{b}")).collect();
+        if list.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", list.join(", "))
+        }
+    };
+    let os = match d.os {
+        ImageOs::Windows => "Windows",
+        ImageOs::Linux => "Linux",
+        ImageOs::MultiOs => "Linux and Windows",
+        ImageOs::Unknown => "",
+    };
+    Some(match d.reason {
+        Reason::User(_) if d.os == ImageOs::Unknown => return None,
         Reason::User(p) => format!("repository {name} matches configured image pattern `{p}`"),
+        Reason::Lock => format!("the image lock records `{image}` as {os}{}", builds()),
+        Reason::Catalogue => format!(
+            "the Docker Official Images publish `{image}` for {os}{}",
+            builds()
+        ),
         Reason::MultiOsRepo => format!("repository {name} is published for Linux and Windows"),
         Reason::WindowsRepo => format!("repository {name} is Windows-only"),
         Reason::WindowsToken(t) => format!("tag token `{t}` names a Windows base image"),

@@ -10,6 +10,52 @@ pub(super) const MULTI_OS_REPOS: &[&str] = &[
     "registry.k8s.io/e2e-test-images/*", // inferred from that corpus file
     "k8s.gcr.io/e2e-test-images/*",      // inferred, same images
     "*/kubernetes-e2e-test-images/*",    // inferred, mirrors such as k8sprow.azurecr.io
+    // CSI node sidecars: csi-release-tools' CSI_PROW_BUILD_PLATFORMS lists linux and
+    // `windows amd64 .exe nanoserver:1809` / `nanoserver:ltsc2022` for push-multiarch
+    // (kubernetes-csi/node-driver-registrar and kubernetes-csi/livenessprobe, file
+    // release-tools/prow.sh); corpus rendered/csi-driver-smb.windows.yaml runs the same tags
+    // in csi-smb-node (linux) and csi-smb-node-win (windows).
+    "registry.k8s.io/sig-storage/csi-node-driver-registrar", // see above
+    "registry.k8s.io/sig-storage/livenessprobe",             // see above
+    // Microsoft's mirrors of them: Azure/aks-engine-azurestack pkg/api/k8s_versions.go gives
+    // CSI{LivenessProbe,NodeDriverRegistrar}WindowsContainerName the Linux tag; Azure/aks-engine
+    // vhd/packer/configure-windows-vhd.ps1 pre-pulls the plain tags on Windows nodes.
+    "mcr.microsoft.com/oss/kubernetes-csi/csi-node-driver-registrar", // see above
+    "mcr.microsoft.com/oss/kubernetes-csi/livenessprobe",             // see above
+    // corpus rendered/azuredisk-csi-driver.windows.yaml: v2.17.0 / v2.19.0 in both
+    // csi-azuredisk-node (linux) and csi-azuredisk-node-win (windows)
+    "mcr.microsoft.com/oss/v2/kubernetes-csi/csi-node-driver-registrar", // see above
+    "mcr.microsoft.com/oss/v2/kubernetes-csi/livenessprobe",             // see above
+    // Azure disk/file CSI drivers. kubernetes-sigs/azuredisk-csi-driver Makefile: REGISTRY
+    // mcr.microsoft.com/oss/v2/kubernetes-csi, ALL_OS = linux windows, push-manifest.
+    "mcr.microsoft.com/oss/v2/kubernetes-csi/azuredisk-csi", // Makefile above
+    // Azure/aks-engine-azurestack vhd/packer/configure-windows-vhd-phase2.ps1 and
+    // Azure/aks-engine vhd/packer/configure-windows-vhd.ps1 pre-pull plain tags (v1.33.5,
+    // v1.0.0) on Windows nodes
+    "mcr.microsoft.com/oss/kubernetes-csi/azuredisk-csi", // see above
+    "mcr.microsoft.com/oss/kubernetes-csi/azurefile-csi", // aks-engine script above, v1.0.0
+    // corpus rendered/{azuredisk,azurefile}-csi-driver.windows.yaml: `latest` runs in the
+    // linux node DaemonSet and the -win one (charts/latest values.yaml)
+    "mcr.microsoft.com/k8s/csi/azuredisk-csi", // see above
+    "mcr.microsoft.com/k8s/csi/azurefile-csi", // see above
+    // Secrets Store CSI driver: kubernetes-sigs/secrets-store-csi-driver Makefile push-manifest
+    // joins ALL_OS = linux windows; corpus deploy/secrets-store-csi-driver{,-windows}.yaml run
+    // driver:v1.6.0 on both. (driver-crds is Linux-only: its manifest takes linux only.)
+    "registry.k8s.io/csi-secrets-store/driver", // see above
+    "mcr.microsoft.com/oss/kubernetes-csi/secrets-store/driver", // aks-engine script above
+    "mcr.microsoft.com/oss/azure/secrets-store/provider-azure", // aks-engine script above
+    // corpus Azure__secrets-store-csi-driver-provider-azure deployment/
+    // provider-azure-installer{,-windows}.yaml run v1.8.2 on linux and windows nodes
+    "mcr.microsoft.com/oss/v2/azure/secrets-store/provider-azure", // see above
+    // SMB CSI driver: kubernetes-csi/csi-driver-smb Makefile push-manifest joins ALL_OS =
+    // linux windows; corpus deploy/csi-smb-node.yaml and csi-smb-node-windows.yaml run
+    // smbplugin:canary, deploy/v1.10.0/csi-smb-node-windows.yaml runs v1.10.0 on Windows
+    "registry.k8s.io/sig-storage/smbplugin",    // see above
+    "gcr.io/k8s-staging-sig-storage/smbplugin", // see above
+    // microsoft/retina Helm chart (corpus charts/microsoft__retina .../helm/retina/templates/
+    // daemonset.yaml): the same image.repository:tag in retina-agent (linux) and
+    // retina-agent-win (windows, HostProcess)
+    "ghcr.io/microsoft/retina/retina-agent", // see above
 ];
 
 /// Windows-only repositories (§B.4a).
@@ -31,6 +77,31 @@ pub(super) const WINDOWS_REPOS: &[&str] = &[
     "docker.io/microsoft/nanoserver",             // legacy Docker Hub (inferred)
     "docker.io/microsoft/dotnet-framework*",      // legacy Docker Hub (inferred)
     "docker.io/microsoft/iis",                    // legacy Docker Hub (inferred)
+    // kubernetes-sigs/sig-windows-tools: hostprocess/calico/build.sh and
+    // hostprocess/flannel/build.sh build only `--platform windows/amd64`; the older
+    // kubeadm/{kube-proxy,flannel} images were FROM mcr.microsoft.com/powershell nanoserver
+    // (kubeadm/kube-proxy/buildconfig.json, removed in ee59f5d)
+    "docker.io/sigwindowstools/kube-proxy", // see above
+    "docker.io/sigwindowstools/flannel",    // see above
+    // hostprocess/calico/build.sh before 5f77809: calico-install and calico-node, windows/amd64
+    "docker.io/sigwindowstools/calico-node",    // see above
+    "docker.io/sigwindowstools/calico-install", // see above
+    // sig-windows-tools hack/regsync.yaml copies those three to ghcr.io
+    "ghcr.io/kubernetes-sigs/sig-windows/kube-proxy", // regsync.yaml
+    "ghcr.io/kubernetes-sigs/sig-windows/calico-node", // regsync.yaml
+    "ghcr.io/kubernetes-sigs/sig-windows/calico-install", // regsync.yaml
+    // sig-windows-tools hostprocess/csi-proxy/build.sh: buildx --platform windows/amd64
+    "ghcr.io/kubernetes-sigs/sig-windows/csi-proxy", // see above
+    // sig-windows-tools hostprocess/eventflow-logger/Dockerfile: FROM windows/nanoserver
+    "ghcr.io/kubernetes-sigs/sig-windows/eventflow-logger", // see above
+    // the HostProcess base image (github.com/microsoft/windows-host-process-containers-base-image);
+    // Azure/aks-engine-azurestack vhd/packer/configure-windows-vhd-phase2.ps1 pre-pulls it on
+    // Windows nodes
+    "mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image", // see above
+    // prometheus-community/windows_exporter Dockerfile: FROM the HostProcess base image
+    "ghcr.io/prometheus-community/windows-exporter", // see above
+    // microsoft/wcnspect .github/workflows/ghcr.yaml: buildx --platform windows/amd64 only
+    "ghcr.io/microsoft/wcnspect", // see above
 ];
 
 /// Tag tokens that name a Windows base image (§B.4a); compared with whole tokens.

@@ -58,7 +58,7 @@ pub(super) fn is_dotnet_multiplatform_tag(r: &ImageRef, name: &str) -> bool {
 }
 
 /// `*`-only glob, `*` matching any run of characters including `/`.
-pub(super) fn glob(pattern: &str, text: &str) -> bool {
+pub fn glob(pattern: &str, text: &str) -> bool {
     let (p, t) = (pattern.as_bytes(), text.as_bytes());
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;

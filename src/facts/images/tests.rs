@@ -39,8 +39,21 @@ microsoft/dotnet-framework-samples:4.7.2                             windows  - 
 index.docker.io/microsoft/iis:latest                                 windows  -      -
 MCR.Microsoft.com/Windows/ServerCore:LTSC2022                        windows  20348  -
 mcr.microsoft.com/windows/servercore@sha256:abc                      windows  -      -
+sigwindowstools/kube-proxy:v1.32.3-calico-hostprocess                windows  -      -
+sigwindowstools/kube-proxy:v1.22.0-nanoserver                        windows  -      -
+sigwindowstools/flannel:v0.13.0-nanoserver                           windows  -      -
+sigwindowstools/calico-node:v3.25.0-hostprocess                      windows  -      -
+sigwindowstools/calico-install:v3.25.0-hostprocess                   windows  -      -
+ghcr.io/kubernetes-sigs/sig-windows/kube-proxy:v1.32.3-calico-hostprocess windows -  -
+ghcr.io/kubernetes-sigs/sig-windows/calico-node:v3.25.0-hostprocess  windows  -      -
+ghcr.io/kubernetes-sigs/sig-windows/calico-install:v3.25.0-hostprocess windows -     -
+ghcr.io/kubernetes-sigs/sig-windows/csi-proxy:v1.1.2                 windows  -      -
+ghcr.io/kubernetes-sigs/sig-windows/eventflow-logger:v0.1.0          windows  -      -
+mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image:v1.0.0 windows - -
+ghcr.io/prometheus-community/windows-exporter:latest                 windows  -      -
+ghcr.io/microsoft/wcnspect:latest                                    windows  -      -
 # Windows tag tokens
-redis:3.0-nanoserver                                                 windows  -      -
+redis:3.0-nanoserver                                                 windows  14393  -
 fluent/fluentd:v1.19-windows-ltsc2022-1                              windows  20348  -
 golang:1.22-nanoserver-1809                                          windows  17763  -
 datadog/agent:7-servercore                                           windows  -      -
@@ -61,6 +74,25 @@ mcr.microsoft.com/oss/kubernetes/pause:3.9-windows-ltsc2022-amd64    windows  20
 registry.k8s.io/e2e-test-images/agnhost:2.45                         multios  -      -
 k8s.gcr.io/e2e-test-images/agnhost:2.33                              multios  -      -
 k8sprow.azurecr.io/kubernetes-e2e-test-images/nginx:1.14-alpine      multios  -      -
+registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.17.0        multios  -      -
+registry.k8s.io/sig-storage/livenessprobe:v2.19.0                    multios  -      -
+mcr.microsoft.com/oss/kubernetes-csi/csi-node-driver-registrar:v2.13.0 multios -     -
+mcr.microsoft.com/oss/kubernetes-csi/livenessprobe:v2.15.0           multios  -      -
+mcr.microsoft.com/oss/kubernetes-csi/livenessprobe:v2.0.1-alpha.1-windows-1809-amd64 windows 17763 -
+mcr.microsoft.com/oss/v2/kubernetes-csi/csi-node-driver-registrar:v2.17.0 multios -  -
+mcr.microsoft.com/oss/v2/kubernetes-csi/livenessprobe:v2.19.0        multios  -      -
+mcr.microsoft.com/oss/v2/kubernetes-csi/azuredisk-csi:v1.34.5        multios  -      -
+mcr.microsoft.com/oss/kubernetes-csi/azuredisk-csi:v1.33.5           multios  -      -
+mcr.microsoft.com/oss/kubernetes-csi/azuredisk-csi:v1.33.5-windows-hp windows -      -
+mcr.microsoft.com/oss/kubernetes-csi/azurefile-csi:v1.0.0            multios  -      -
+mcr.microsoft.com/k8s/csi/azuredisk-csi:latest                       multios  -      -
+mcr.microsoft.com/k8s/csi/azurefile-csi:latest                       multios  -      -
+registry.k8s.io/csi-secrets-store/driver:v1.6.0                      multios  -      -
+mcr.microsoft.com/oss/kubernetes-csi/secrets-store/driver:v0.0.21    multios  -      -
+mcr.microsoft.com/oss/azure/secrets-store/provider-azure:0.0.14      multios  -      -
+mcr.microsoft.com/oss/v2/azure/secrets-store/provider-azure:v1.8.2   multios  -      -
+gcr.io/k8s-staging-sig-storage/smbplugin:canary                      multios  -      -
+ghcr.io/microsoft/retina/retina-agent:v0.0.2                         multios  -      -
 # Linux tag tokens
 nginx:1.25-alpine                                                    linux    -      -
 python:3.12-alpine3.19                                               linux    -      -
@@ -102,13 +134,16 @@ mcr.microsoft.com/dotnet/sdk:8.0-windowsservercore-ltsc2019          windows  17
 mcr.microsoft.com/dotnet/aspnet:6.0                                  unknown  -      -
 mcr.microsoft.com/dotnet/aspnet@sha256:abc                           unknown  -      -
 mcr.microsoft.com/dotnet/monitor:8.0                                 unknown  -      -
-# generic
-nginx                                                                unknown  -      -
-busybox:1.36                                                         unknown  -      -
+# Docker Official Images (the catalogue), then generic references
+nginx                                                                linux    -      -
+busybox:1.36                                                         linux    -      -
+example.com/nginx                                                    unknown  -      -
+example.com/busybox:1.36                                             unknown  -      -
 calico/windows:master                                                unknown  -      -
 localhost:5000/foo:bar                                               unknown  -      -
 localhost:5000/foo                                                   unknown  -      -
-busybox@sha256:abc                                                   unknown  -      -
+busybox@sha256:abc                                                   linux    -      -
+golang@sha256:abc                                                    unknown  -      -
 ""                                                                   unknown  -      -
 @@::                                                                 unknown  -      -
 "#;
@@ -235,7 +270,9 @@ fn explanations() {
         ("mcr.microsoft.com/windows/servercore:ltsc2019", "repository mcr.microsoft.com/windows/servercore is Windows-only"),
         ("fluent/fluentd:v1.19-windows-ltsc2022-1", "tag token `windows` names a Windows base image"),
         ("example.com/a:ltsc2019", "tag token `ltsc2019` names a Windows base image"),
-        ("nginx:1.25-alpine", "tag token `alpine` names a Linux base image"),
+        ("example.com/web:1.25-alpine", "tag token `alpine` names a Linux base image"),
+        ("nginx:1.25", "the Docker Official Images publish `nginx:1.25` for Linux"),
+        ("golang:1.13-windowsservercore-1809", "the Docker Official Images publish `golang:1.13-windowsservercore-1809` for Windows (10.0.17763)"),
         ("registry.k8s.io/pause:3.9", "repository registry.k8s.io/pause is published for Linux and Windows"),
         (
             "mcr.microsoft.com/dotnet/aspnet:8.0",
@@ -245,7 +282,7 @@ fn explanations() {
     for (image, want) in cases {
         assert_eq!(explain(&c, image).as_deref(), Some(want), "explain {image}");
     }
-    assert_eq!(explain(&c, "nginx"), None);
+    assert_eq!(explain(&c, "example.com/nginx"), None);
 }
 
 #[test]
