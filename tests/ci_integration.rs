@@ -622,4 +622,36 @@ fn pre_commit_runs_the_hook() {
         accepted.status.success(),
         "the hook must pass the good manifest:\n{out}"
     );
+
+    // A RuntimeClass and the pods that name it, in different files among others: the hook
+    // sees them in one process (require_serial), as one direct run does.
+    let rc = std::fs::read_to_string(
+        root().join("fixtures/placement/default/runtimeclass/runtimeclasses.yaml"),
+    )
+    .expect("runtimeclasses");
+    let first = rc.split("\n---\n").next().expect("first RuntimeClass");
+    std::fs::write(d.join("a-runtimeclass.yaml"), first).expect("write");
+    let pod = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: iis}\nspec:\n  selector:\n    matchLabels: {app: iis}\n  template:\n    metadata:\n      labels: {app: iis}\n    spec:\n      os: {name: windows}\n      runtimeClassName: windows-2019\n      containers:\n      - name: iis\n        image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2019\n";
+    for i in 0..6 {
+        std::fs::write(
+            d.join(format!("pod-{i}.yaml")),
+            pod.replace("iis}", &format!("iis{i}}}")),
+        )
+        .expect("write");
+    }
+    let direct = winlint_in(d, &["--format", "concise", "."], None);
+    assert_eq!(
+        direct.code, 0,
+        "one direct run is clean:\n{}",
+        direct.stdout
+    );
+    assert!(git(&["add", "."]).status.success());
+    let split = git(&["commit", "-qm", "runtime class and its pods"]);
+    let out = String::from_utf8_lossy(&split.stdout).into_owned()
+        + &String::from_utf8_lossy(&split.stderr);
+    assert!(
+        split.status.success(),
+        "the hook must agree with one direct run:\n{out}"
+    );
+    assert!(!out.contains("runtimeclass-not-found"), "{out}");
 }
