@@ -13,6 +13,46 @@ fn snapshot(name: &str, args: &[&str]) {
 }
 
 #[test]
+fn usage_errors_say_what_to_type() {
+    // A rule name's start suggests the rule; no stray `usage` line above the message.
+    let run = winlint(&["rule", "windows-taint"], None);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("no rule named `windows-taint`; did you mean `windows-taint-not-tolerated`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.trim_start().starts_with("usage"),
+        "{}",
+        run.stderr
+    );
+    let run = winlint(&["--ignore", "windows-taint", "fixtures/examples"], None);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("did you mean `windows-taint-not-tolerated`?"),
+        "{}",
+        run.stderr
+    );
+    // A version helm cannot read is one usage error, not a failed render per chart.
+    let run = winlint(&["--kube-version", "banana", "fixtures/charts"], None);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("--kube-version `banana` is not a Kubernetes version"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    for good in ["1.35", "v1.35.2", "1.36.0-rc.1"] {
+        let run = winlint(&["--kube-version", good, "fixtures/examples"], None);
+        assert_ne!(run.code, 2, "{good}: {}", run.stderr);
+    }
+}
+
+#[test]
 fn examples_human() {
     snapshot("examples_human", &["--color", "never", "fixtures/examples"]);
 }

@@ -575,6 +575,11 @@ fn lint_input(
 
 /// The Helm and kustomize settings of this run: command line, `WINLINT_HELM`, config.
 fn render_options(args: &Args, config: &config::Config) -> Result<RenderOptions, Error> {
+    if let Some(v) = args.kube_version.as_deref().filter(|v| !is_kube_version(v)) {
+        return Err(Error::Usage(format!(
+            "--kube-version `{v}` is not a Kubernetes version (e.g. 1.35 or v1.35.2)"
+        )));
+    }
     let mut values = Vec::new();
     for v in &args.values {
         if !v.is_file() {
@@ -612,6 +617,18 @@ fn render_options(args: &Args, config: &config::Config) -> Result<RenderOptions,
             })
             .collect(),
     })
+}
+
+/// `1.35`, `v1.35.2`, `1.36.0-rc.1`: what helm's `--kube-version` takes (semver, `v`
+/// optional, the patch too).
+fn is_kube_version(v: &str) -> bool {
+    let v = v.strip_prefix('v').unwrap_or(v);
+    let core = v.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    (2..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// One list of reports in path order. Renders report at template and base files, and two

@@ -1,19 +1,17 @@
 //! Tool errors (bad flags, bad config, missing paths): these stop the run with exit code 2.
-//! Problems inside scanned files are findings instead.
+//! Problems inside scanned files are findings instead. No diagnostic codes: miette would print
+//! them as a stray first line (`usage`) above the message.
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum Error {
     #[error("path `{0}` does not exist")]
-    #[diagnostic(
-        code(usage),
-        help("check the path; winlint takes files and directories")
-    )]
+    #[diagnostic(help("check the path; winlint takes files and directories"))]
     PathNotFound(String),
 
     #[error("cannot read config file `{path}`: {source}")]
-    #[diagnostic(code(config))]
+    #[diagnostic()]
     ConfigRead {
         path: String,
         #[source]
@@ -21,7 +19,7 @@ pub enum Error {
     },
 
     #[error("invalid config `{path}`: {message}")]
-    #[diagnostic(code(config))]
+    #[diagnostic()]
     Config {
         path: String,
         message: String,
@@ -35,10 +33,10 @@ pub enum Error {
     },
 
     #[error("cannot read standard input: {0}")]
-    #[diagnostic(code(usage))]
+    #[diagnostic()]
     Stdin(std::io::Error),
 
     #[error("{0}")]
-    #[diagnostic(code(usage))]
+    #[diagnostic()]
     Usage(String),
 }

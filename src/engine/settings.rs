@@ -37,7 +37,15 @@ pub fn check_selector(entry: &str, names_only: bool) -> Result<(), UnknownSelect
             .iter()
             .copied(),
     );
-    let suggestion = closest(entry, candidates, |c| (c.len() / 3).max(2));
+    let candidates: Vec<&str> = candidates.collect();
+    // A misspelling, else the start of a longer name (`windows-taint`).
+    let suggestion =
+        closest(entry, candidates.iter().copied(), |c| (c.len() / 3).max(2)).or_else(|| {
+            let starts = candidates
+                .iter()
+                .filter(|c| entry.len() >= 4 && c.starts_with(entry));
+            starts.min_by_key(|c| (c.len(), **c)).copied()
+        });
     Err(UnknownSelector {
         entry: entry.to_owned(),
         suggestion,
