@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::run::{collect_images, prepare};
 use super::{RunError, EXIT_CLEAN, EXIT_FINDINGS};
 use crate::cli::args::{ImagesAction, ImagesArgs, ImagesFormat, InputArgs};
-use crate::engine::config::shown_from;
+use crate::engine::config::{read_lock, shown_from, LockTrouble};
 use crate::engine::error::Error;
 use crate::engine::registry::auth::Credentials;
 use crate::engine::registry::client::Settings;
@@ -144,22 +144,20 @@ fn lock(
     let p = prepare(&args, false)?;
     let path = p.config.lock_path(&p.cwd);
     let shown = shown_from(&path, &p.cwd);
-    let old = match std::fs::read_to_string(&path) {
-        Ok(text) => match Lock::parse(&text) {
-            Ok(l) => Some(l),
-            Err(why) if check => {
-                return Err(Error::Usage(format!("invalid image lock `{shown}`: {why}")).into())
-            }
-            Err(why) => {
-                writeln!(
-                    err,
-                    "warning: rewriting invalid image lock `{shown}`: {why}"
-                )?;
-                None
-            }
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => {
+    // Read here, not by `prepare`: an invalid lock is what this command rewrites.
+    let old = match read_lock(&path) {
+        Ok(lock) => lock,
+        Err(LockTrouble::Invalid(why)) if check => {
+            return Err(Error::Usage(format!("invalid image lock `{shown}`: {why}")).into())
+        }
+        Err(LockTrouble::Invalid(why)) => {
+            writeln!(
+                err,
+                "warning: rewriting invalid image lock `{shown}`: {why}"
+            )?;
+            None
+        }
+        Err(LockTrouble::Unreadable(e)) => {
             return Err(Error::Usage(format!("cannot read image lock `{shown}`: {e}")).into())
         }
     };

@@ -40,6 +40,21 @@ pub(crate) struct Prepared {
     inventory: Inventory,
 }
 
+impl Prepared {
+    /// What the workers of one pass over the inputs need.
+    fn work<'w>(&'w self, cx: &'w Scope<'w>, limit: u64, floor: Option<Floor>) -> Work<'w> {
+        Work {
+            inputs: &self.inputs,
+            stdin: self.stdin.as_deref(),
+            limit,
+            floor,
+            cx,
+            render: &self.render,
+            pool: &self.pool,
+        }
+    }
+}
+
 /// Config (with the image lock), inputs, exclusions, standard input, the worker pool and
 /// the definitions pre-pass.
 pub(crate) fn prepare(args: &Args, read_lock: bool) -> Result<Prepared, RunError> {
@@ -90,11 +105,7 @@ pub(crate) fn lint(
     stderr: &mut dyn Write,
 ) -> Result<i32, RunError> {
     let p = prepare(args, true)?;
-    let images = p.config.images.clone();
-    let cx = Scope {
-        config: &p.config,
-        facts: p.config.context(&images, &p.inventory),
-    };
+    let cx = Scope::new(&p.config, &p.inventory);
     let mut stdout = io::BufWriter::new(stdout);
     let mut sinks = Sinks::open(args, &p.cwd)?;
     let mut run = Run {
@@ -107,15 +118,7 @@ pub(crate) fn lint(
         worst: Outcome::default(),
         images: BTreeSet::new(),
     };
-    let work = Work {
-        inputs: &p.inputs,
-        stdin: p.stdin.as_deref(),
-        limit: args.max_file_size,
-        floor: args.floor,
-        cx: &cx,
-        render: &p.render,
-        pool: &p.pool,
-    };
+    let work = p.work(&cx, args.max_file_size, args.floor);
     let progress = Progress::new(p.inputs.len());
     let written = stream(&work, &progress, &mut |report| {
         run.emit(report, &mut sinks, &mut stdout, stderr)
@@ -124,7 +127,7 @@ pub(crate) fn lint(
     written?;
     run.summary.unknown_images = std::mem::take(&mut run.images)
         .iter()
-        .filter(|i| images.classify(i) == ImageOs::Unknown)
+        .filter(|i| p.config.images.classify(i) == ImageOs::Unknown)
         .count();
     sinks.finish(&mut stdout, &run.summary)?;
     stdout.flush()?;
@@ -134,20 +137,8 @@ pub(crate) fn lint(
 /// Every image reference in the inputs (plain files and every render), as written: a lint
 /// pass whose findings are dropped.
 pub(crate) fn collect_images(p: &Prepared, args: &Args) -> io::Result<BTreeSet<String>> {
-    let images = p.config.images.clone();
-    let cx = Scope {
-        config: &p.config,
-        facts: p.config.context(&images, &p.inventory),
-    };
-    let work = Work {
-        inputs: &p.inputs,
-        stdin: p.stdin.as_deref(),
-        limit: args.max_file_size,
-        floor: None,
-        cx: &cx,
-        render: &p.render,
-        pool: &p.pool,
-    };
+    let cx = Scope::new(&p.config, &p.inventory);
+    let work = p.work(&cx, args.max_file_size, None);
     let mut all = BTreeSet::new();
     let progress = Progress::new(p.inputs.len());
     stream(&work, &progress, &mut |mut report| {

@@ -73,11 +73,12 @@ pub fn image_facts<'w>(w: &Pod<'w>, images: &Classifier) -> &'w [ImageFact<'w>] 
             .into_iter()
             .filter_map(|c| {
                 let image = c.image?;
+                let info = images.info(image);
                 Some(ImageFact {
-                    os: images.classify(image),
-                    build: images.windows_build(image),
-                    builds: images.windows_builds(image),
-                    dotnet_multiplatform: images.is_dotnet_linux_only_multiplatform(image),
+                    os: info.os,
+                    build: info.build(),
+                    dotnet_multiplatform: info.dotnet_multiplatform,
+                    builds: info.builds,
                     host_process: is_host_process(w, &c),
                     image,
                     container: c,

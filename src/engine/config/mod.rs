@@ -77,6 +77,22 @@ pub fn shown_from(path: &Path, cwd: &Path) -> String {
     relative(&lexical(path), &lexical(cwd))
 }
 
+/// Why an image lock cannot be used.
+#[derive(Debug)]
+pub enum LockTrouble {
+    Unreadable(std::io::Error),
+    Invalid(String),
+}
+
+/// The image lock at `path`; `Ok(None)` when there is none.
+pub fn read_lock(path: &Path) -> Result<Option<Lock>, LockTrouble> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Lock::parse(&text).map(Some).map_err(LockTrouble::Invalid),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(LockTrouble::Unreadable(e)),
+    }
+}
+
 /// The image lock's file name, beside `.winlint.yaml` or in the current folder.
 pub const LOCK_FILE_NAME: &str = ".winlint-images.lock";
 
@@ -97,22 +113,21 @@ impl Config {
     /// malformed one is an error (its facts would silently go missing otherwise).
     pub fn load_lock(&mut self, cwd: &Path) -> Result<(), Error> {
         let path = self.lock_path(cwd);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => {
+        let shown = shown_from(&path, cwd);
+        let lock = match read_lock(&path) {
+            Ok(Some(lock)) => lock,
+            Ok(None) => return Ok(()),
+            Err(LockTrouble::Unreadable(e)) => {
                 return Err(Error::Usage(format!(
-                    "cannot read image lock `{}`: {e}",
-                    shown_from(&path, cwd)
+                    "cannot read image lock `{shown}`: {e}"
+                )))
+            }
+            Err(LockTrouble::Invalid(why)) => {
+                return Err(Error::Usage(format!(
+                    "invalid image lock `{shown}`: {why}; run `winlint images lock` to rewrite it"
                 )))
             }
         };
-        let lock = Lock::parse(&text).map_err(|why| {
-            Error::Usage(format!(
-                "invalid image lock `{}`: {why}; run `winlint images lock` to rewrite it",
-                shown_from(&path, cwd)
-            ))
-        })?;
         self.images = std::mem::take(&mut self.images).with_lock(lock);
         Ok(())
     }

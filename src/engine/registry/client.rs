@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -47,7 +48,7 @@ pub struct Registry {
     /// Bearer tokens by scope, from the token endpoint.
     tokens: Mutex<HashMap<String, String>>,
     /// The registry asked for Basic auth.
-    wants_basic: Mutex<bool>,
+    wants_basic: AtomicBool,
 }
 
 impl Registry {
@@ -72,7 +73,7 @@ impl Registry {
             agent,
             basic,
             tokens: Mutex::new(HashMap::new()),
-            wants_basic: Mutex::new(false),
+            wants_basic: AtomicBool::new(false),
         }
     }
 
@@ -162,7 +163,7 @@ impl Registry {
         if let Some(t) = self.tokens.lock().ok()?.get(scope) {
             return Some(format!("Bearer {t}"));
         }
-        let basic = *self.wants_basic.lock().ok()?;
+        let basic = self.wants_basic.load(Ordering::Relaxed);
         basic
             .then(|| self.basic.as_ref().map(Basic::header))
             .flatten()
@@ -175,9 +176,7 @@ impl Registry {
             if self.basic.is_none() {
                 return Err(Fault::Registry(self.denied(401, Some(challenge))));
             }
-            if let Ok(mut b) = self.wants_basic.lock() {
-                *b = true;
-            }
+            self.wants_basic.store(true, Ordering::Relaxed);
             return Ok(());
         }
         if !scheme.eq_ignore_ascii_case("bearer") {

@@ -71,80 +71,72 @@ pub fn resolve(references: &BTreeSet<String>, creds: &Credentials, opts: &Option
     out
 }
 
+/// What the workers of one registry have found so far.
+#[derive(Default)]
+struct Progress {
+    done: Outcome,
+    /// The registry-level fault that stopped the work, and the references it left.
+    fault: Option<String>,
+    stranded: Vec<String>,
+}
+
 fn resolve_registry(
     host: &str,
     mut refs: Vec<String>,
     creds: &Credentials,
     opts: &Options,
 ) -> Outcome {
-    let mut out = Outcome::default();
+    let failure = |why: String, references: Vec<String>| Failure {
+        registry: host.to_owned(),
+        why,
+        references,
+    };
     let basic = match creds.for_host(host) {
         Ok(b) => b,
         Err(why) => {
-            out.failures.push(Failure {
-                registry: host.to_owned(),
-                why,
-                references: refs,
-            });
-            return out;
+            return Outcome {
+                failures: vec![failure(why, refs)],
+                ..Outcome::default()
+            }
         }
     };
-    let registry = Registry::new(
-        host,
-        is_insecure(host, &opts.insecure),
-        basic,
-        &opts.settings,
-    );
+    let insecure = is_insecure(host, &opts.insecure);
+    let registry = Registry::new(host, insecure, basic, &opts.settings);
+    let workers = opts.per_registry.clamp(1, refs.len().max(1));
     refs.reverse(); // popped from the end: asked in sorted order
     let queue = Mutex::new(refs);
-    let state = Mutex::new((Outcome::default(), None::<String>, Vec::<String>::new()));
-    let workers = opts
-        .per_registry
-        .max(1)
-        .min(queue.lock().map_or(1, |q| q.len()));
+    let state = Mutex::new(Progress::default());
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| loop {
-                let next = queue.lock().ok().and_then(|mut q| q.pop());
-                let Some(reference) = next else { break };
-                let dead = state.lock().map_or(true, |s| s.1.is_some());
-                if dead {
-                    if let Ok(mut s) = state.lock() {
-                        s.2.push(reference);
+            scope.spawn(|| {
+                while let Some(reference) = queue.lock().ok().and_then(|mut q| q.pop()) {
+                    // After a registry-level fault every reference would fail the same way.
+                    let stopped = state.lock().map_or(true, |s| s.fault.is_some());
+                    let answer = (!stopped).then(|| resolve_one(&registry, &reference));
+                    let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+                    match answer {
+                        None => s.stranded.push(reference),
+                        Some(Ok(entry)) => {
+                            s.done.resolved.insert(reference, entry);
+                        }
+                        Some(Err(Fault::Registry(why))) => {
+                            s.fault.get_or_insert(why);
+                            s.stranded.push(reference);
+                        }
+                        Some(Err(Fault::Reference(why))) => {
+                            s.done.failures.push(failure(why, vec![reference]))
+                        }
                     }
-                    continue;
-                }
-                let answer = resolve_one(&registry, &reference);
-                let Ok(mut s) = state.lock() else { break };
-                match answer {
-                    Ok(entry) => {
-                        s.0.resolved.insert(reference, entry);
-                    }
-                    Err(Fault::Registry(why)) => {
-                        s.1.get_or_insert(why);
-                        s.2.push(reference);
-                    }
-                    Err(Fault::Reference(why)) => s.0.failures.push(Failure {
-                        registry: host.to_owned(),
-                        why,
-                        references: vec![reference],
-                    }),
                 }
             });
         }
     });
-    let (mut done, fault, mut stranded) = state.into_inner().unwrap_or_else(|p| p.into_inner());
-    if let Some(why) = fault {
-        stranded.sort();
-        done.failures.push(Failure {
-            registry: host.to_owned(),
-            why,
-            references: stranded,
-        });
+    let mut s = state.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Some(why) = s.fault {
+        s.stranded.sort();
+        s.done.failures.push(failure(why, s.stranded));
     }
-    out.resolved = done.resolved;
-    out.failures.extend(done.failures);
-    out
+    s.done
 }
 
 fn resolve_one(registry: &Registry, reference: &str) -> Result<LockEntry, Fault> {

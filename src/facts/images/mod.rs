@@ -106,15 +106,6 @@ pub struct Classifier {
     memo: Memo,
 }
 
-/// What the rules ask of an image, computed once.
-#[derive(Clone, Debug)]
-struct Facts {
-    os: ImageOs,
-    builds: Vec<u32>,
-    dotnet: bool,
-    source: Source,
-}
-
 /// Where an image's OS came from, in the order the sources are asked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Source {
@@ -142,18 +133,32 @@ impl Source {
     }
 }
 
-/// What winlint assigns to one image reference, for `winlint images`.
+/// What winlint assigns to one image reference, computed once per image: what the rules
+/// ask, and where it came from (`winlint images`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageInfo {
     pub os: ImageOs,
     /// The Windows builds the image carries, sorted; empty when unknown or Linux.
     pub builds: Vec<u32>,
+    /// A .NET 8+ multi-platform tag, which has no Windows images (rule 27).
+    pub dotnet_multiplatform: bool,
     pub source: Source,
+}
+
+impl ImageInfo {
+    /// The one Windows build a Windows image is built for; None when unknown or when it
+    /// carries several (a multi-build index).
+    pub fn build(&self) -> Option<u32> {
+        match (self.os, self.builds.as_slice()) {
+            (ImageOs::Windows, [b]) => Some(*b),
+            _ => None,
+        }
+    }
 }
 
 /// A bounded, thread-safe memo; cloning a classifier starts it empty.
 #[derive(Debug, Default)]
-struct Memo(std::sync::RwLock<std::collections::HashMap<String, Facts>>);
+struct Memo(std::sync::RwLock<std::collections::HashMap<String, ImageInfo>>);
 
 impl Clone for Memo {
     fn clone(&self) -> Memo {
@@ -193,22 +198,23 @@ impl Classifier {
         self
     }
 
-    fn facts(&self, image: &str) -> Facts {
+    /// OS, builds and where they came from; the decision order is documented on `decide`.
+    pub fn info(&self, image: &str) -> ImageInfo {
         if let Some(f) = self.memo.0.read().ok().and_then(|m| m.get(image).cloned()) {
             return f;
         }
         let r = ImageRef::parse(image);
         let f = match self.decide(image, &r) {
-            Some(d) => Facts {
-                dotnet: matches!(d.reason, Reason::DotnetMultiPlatform),
+            Some(d) => ImageInfo {
+                dotnet_multiplatform: matches!(d.reason, Reason::DotnetMultiPlatform),
                 source: d.reason.source(),
                 os: d.os,
                 builds: d.builds,
             },
-            None => Facts {
+            None => ImageInfo {
                 os: ImageOs::Unknown,
                 builds: Vec::new(),
-                dotnet: false,
+                dotnet_multiplatform: false,
                 source: Source::Unknown,
             },
         };
@@ -220,40 +226,9 @@ impl Classifier {
         f
     }
 
-    /// OS of an image reference; the decision order is documented on `decide` below.
+    /// OS of an image reference.
     pub fn classify(&self, image: &str) -> ImageOs {
-        self.facts(image).os
-    }
-
-    /// The one Windows build a Windows image is built for, or None when unknown or when it
-    /// carries several (a multi-build index).
-    pub fn windows_build(&self, image: &str) -> Option<u32> {
-        let f = self.facts(image);
-        match (f.os, f.builds.as_slice()) {
-            (ImageOs::Windows, [b]) => Some(*b),
-            _ => None,
-        }
-    }
-
-    /// Every Windows build the image carries (an index may carry several), sorted.
-    pub fn windows_builds(&self, image: &str) -> Vec<u32> {
-        self.facts(image).builds
-    }
-
-    /// OS, builds and where they came from, for `winlint images`.
-    pub fn info(&self, image: &str) -> ImageInfo {
-        let f = self.facts(image);
-        ImageInfo {
-            os: f.os,
-            builds: f.builds,
-            source: f.source,
-        }
-    }
-
-    /// True for the .NET >= 8 multi-platform tags of rule 27. Goes through the same
-    /// decision, so a user pattern or a lock entry for the image turns it off.
-    pub fn is_dotnet_linux_only_multiplatform(&self, image: &str) -> bool {
-        self.facts(image).dotnet
+        self.info(image).os
     }
 
     /// The decision order; the first step that answers wins:

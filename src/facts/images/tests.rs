@@ -168,8 +168,8 @@ fn table() {
         let got = c.classify(image);
         assert_eq!(format!("{got:?}").to_lowercase(), os, "classify {image}");
         let want_build = build.parse::<u32>().ok();
-        assert_eq!(c.windows_build(image), want_build, "windows_build {image}");
-        let rule27 = c.is_dotnet_linux_only_multiplatform(image);
+        assert_eq!(c.info(image).build(), want_build, "windows_build {image}");
+        let rule27 = c.info(image).dotnet_multiplatform;
         assert_eq!(rule27, dotnet == "yes", "rule 27 {image}");
         let explained = explain(&c, image).is_some();
         assert_eq!(explained, got != Unknown, "explain {image}");
@@ -253,10 +253,13 @@ fn user_patterns_come_first() {
     );
     assert_eq!(c.classify("registry.k8s.io/pause:3.9"), Windows);
     assert_eq!(c.classify("mcr.microsoft.com/dotnet/aspnet:8.0"), Unknown);
-    assert!(!c.is_dotnet_linux_only_multiplatform("mcr.microsoft.com/dotnet/aspnet:8.0"));
+    assert!(
+        !c.info("mcr.microsoft.com/dotnet/aspnet:8.0")
+            .dotnet_multiplatform
+    );
     assert_eq!(explain(&c, "mcr.microsoft.com/dotnet/aspnet:8.0"), None);
     assert_eq!(c.classify("calico/windows:master-1809"), Windows);
-    assert_eq!(c.windows_build("calico/windows:master-1809"), Some(17763));
+    assert_eq!(c.info("calico/windows:master-1809").build(), Some(17763));
     assert_eq!(
         explain(&c, "example.com/linux-only/a:1").as_deref(),
         Some("repository example.com/linux-only/a matches configured image pattern `Example.com/linux-only/*`")
