@@ -89,3 +89,34 @@ fn an_unknown_key_is_a_warning_that_names_it() {
     );
     assert!(run.stdout.contains("match `vm`"), "{}", run.stdout);
 }
+
+#[test]
+fn a_build_no_pool_runs_is_not_fixed_by_pinning_alone() {
+    let run = winlint(
+        &[
+            "--color",
+            "never",
+            "fixtures/images/catalogue/official-windows.yaml",
+        ],
+        None,
+    );
+    // Pools case: no host of the cluster runs 10.0.14393, so the help says to change the
+    // image or add such nodes, not only to pin.
+    assert!(
+        run.stdout.contains(
+            "help: use a build of the image for those hosts (its `ltsc2019` variant, if it has one), or add"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run
+        .stdout
+        .contains("Windows nodes of 10.0.14393 and pin the pod to them"));
+    // Pinned case: the pod's own pin is what is wrong; pinning to the image's build helps.
+    assert!(
+        run.stdout
+            .contains("help: pin the pod to hosts of the image's build in `spec`:"),
+        "{}",
+        run.stdout
+    );
+}

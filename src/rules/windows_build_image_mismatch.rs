@@ -59,26 +59,40 @@ pub fn windows_build_image_mismatch_diagnostic(
             .is_some_and(|s| s.contains_key(WINDOWS_BUILD_LABEL))
         && w.spec.affinity.is_none()
         && w.spec.runtime_class_name.is_some();
-    let mut help = if pinned_by_runtime_class {
-        format!(
-            "name a RuntimeClass whose scheduling.nodeSelector sets `{WINDOWS_BUILD_LABEL}: \"10.0.{build}\"`\n"
-        )
-    } else {
-        format!(
-            "pin the pod to hosts of the image's build in `{}`:\n{}",
-            w.spec_path,
-            selector_snippet(w, &[os_entry("windows"), build_entry(build)])
-        )
-    };
     let first_host = match hosts {
         Hosts::Pinned(bs) => bs.first().copied(),
         Hosts::Pools(pools) => pools.iter().find_map(|p| p.windows_build()),
     };
-    if let Some(t) = first_host.and_then(tag_for_build) {
-        help.push_str(&format!(
-            "or use the image's `{t}` variant, built for those hosts\n"
-        ));
-    }
+    let variant = first_host.and_then(tag_for_build);
+    let pin = || selector_snippet(w, &[os_entry("windows"), build_entry(build)]);
+    let help = match hosts {
+        Hosts::Pinned(_) => {
+            let mut help = if pinned_by_runtime_class {
+                format!(
+                    "name a RuntimeClass whose scheduling.nodeSelector sets `{WINDOWS_BUILD_LABEL}: \"10.0.{build}\"`\n"
+                )
+            } else {
+                format!(
+                    "pin the pod to hosts of the image's build in `{}`:\n{}",
+                    w.spec_path,
+                    pin()
+                )
+            };
+            if let Some(t) = variant {
+                help.push_str(&format!(
+                    "or use the image's `{t}` variant, built for those hosts\n"
+                ));
+            }
+            help
+        }
+        // No pool the pod can land on runs the image: pinning alone would leave it Pending.
+        Hosts::Pools(_) => format!(
+            "use a build of the image for those hosts{}, or add Windows nodes of 10.0.{build} and pin the pod to them in `{}`:\n{}",
+            variant.map_or(String::new(), |t| format!(" (its `{t}` variant, if it has one)")),
+            w.spec_path,
+            pin()
+        ),
+    };
     let help = match hosts {
         Hosts::Pools(_) => with_caveat(help, cx),
         Hosts::Pinned(_) => help,
