@@ -655,3 +655,149 @@ fn pre_commit_runs_the_hook() {
     );
     assert!(!out.contains("runtimeclass-not-found"), "{out}");
 }
+
+/// Runs git in `dir` as the pre-commit hook sees it: a fixed identity, the shared
+/// pre-commit cache, and `path` first on PATH.
+fn git_in(dir: &Path, path: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .env("PRE_COMMIT_HOME", root().join(".tools/pre-commit-home"))
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                path.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .output()
+        .expect("git runs")
+}
+
+/// The concise finding lines of an output (`path:line:col: severity[rule] message`), sorted.
+fn finding_lines(out: &str) -> Vec<String> {
+    let mut lines: Vec<String> = out
+        .lines()
+        .filter(|l| {
+            let mut parts = l.splitn(4, ':');
+            let (_, line, col) = (parts.next(), parts.next(), parts.next());
+            line.is_some_and(|n| n.parse::<u32>().is_ok())
+                && col.is_some_and(|n| n.parse::<u32>().is_ok())
+                && l.contains('[')
+        })
+        .map(str::to_owned)
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn pre_commit_system_hook_lints_files_together() {
+    let python = python();
+    let pre_commit = python.with_file_name("pre-commit");
+    let built = PathBuf::from(env!("CARGO_BIN_EXE_winlint"));
+    // The built winlint first on PATH, then pre-commit.
+    let path = std::env::join_paths([
+        built.parent().expect("bin dir"),
+        pre_commit.parent().expect("venv bin"),
+    ])
+    .expect("PATH");
+    let path = PathBuf::from(path);
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(root())
+        .output()
+        .expect("git");
+    let rev = String::from_utf8(head.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    assert!(git_in(d, &path, &["init", "-q"]).status.success());
+    std::fs::write(
+        d.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n- repo: {}\n  rev: {rev}\n  hooks:\n  - id: winlint-system\n    args: [--format, concise]\n",
+            root().display()
+        ),
+    )
+    .expect("config");
+    let install = Command::new(&pre_commit)
+        .arg("install")
+        .current_dir(d)
+        .env("PRE_COMMIT_HOME", root().join(".tools/pre-commit-home"))
+        .output()
+        .expect("pre-commit");
+    assert!(
+        install.status.success(),
+        "{}",
+        String::from_utf8_lossy(&install.stderr)
+    );
+
+    // A RuntimeClass, the pods that name it, one pod naming a RuntimeClass nowhere defined
+    // and one without an OS selector, each in its own file: more files than one batch when
+    // pre-commit spreads them over processes.
+    let rc = std::fs::read_to_string(
+        root().join("fixtures/placement/default/runtimeclass/runtimeclasses.yaml"),
+    )
+    .expect("runtimeclasses");
+    let first = rc.split("\n---\n").next().expect("first RuntimeClass");
+    let mut files = vec!["a-runtimeclass.yaml".to_owned()];
+    std::fs::write(d.join(&files[0]), first).expect("write");
+    let pod = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: iis}\nspec:\n  selector:\n    matchLabels: {app: iis}\n  template:\n    metadata:\n      labels: {app: iis}\n    spec:\n      os: {name: windows}\n      runtimeClassName: windows-2019\n      containers:\n      - name: iis\n        image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2019\n";
+    for i in 0..8 {
+        let name = format!("pod-{i}.yaml");
+        std::fs::write(d.join(&name), pod.replace("iis}", &format!("iis{i}}}"))).expect("write");
+        files.push(name);
+    }
+    std::fs::write(
+        d.join("pod-missing-class.yaml"),
+        pod.replace("windows-2019", "windows-2025"),
+    )
+    .expect("write");
+    std::fs::write(d.join("web.yaml"), bad()).expect("write");
+    files.push("pod-missing-class.yaml".to_owned());
+    files.push("web.yaml".to_owned());
+    files.sort();
+
+    let mut args = vec!["--format", "concise"];
+    args.extend(files.iter().map(String::as_str));
+    let direct = winlint_in(d, &args, None);
+    assert_eq!(direct.code, 1, "{}", direct.stdout);
+    let want = finding_lines(&direct.stdout);
+    assert!(
+        want.iter()
+            .any(|l| l.starts_with("pod-missing-class.yaml:")
+                && l.contains("[runtimeclass-not-found]")),
+        "{}",
+        direct.stdout
+    );
+    assert!(
+        want.iter()
+            .any(|l| l.starts_with("web.yaml:")
+                && l.contains("[windows-workload-may-land-on-linux]")),
+        "{}",
+        direct.stdout
+    );
+
+    assert!(git_in(d, &path, &["add", "."]).status.success());
+    let commit = git_in(d, &path, &["commit", "-qm", "runtime class and its pods"]);
+    let out = String::from_utf8_lossy(&commit.stdout).into_owned()
+        + &String::from_utf8_lossy(&commit.stderr);
+    assert!(
+        !commit.status.success(),
+        "the hook must reject the commit:\n{out}"
+    );
+    assert!(out.contains("- hook id: winlint-system"), "{out}");
+    assert_eq!(
+        finding_lines(&out),
+        want,
+        "the hook's findings differ from one direct run:\n{out}"
+    );
+}
