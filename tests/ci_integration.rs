@@ -679,6 +679,18 @@ fn git_in(dir: &Path, path: &Path, args: &[&str]) -> std::process::Output {
         .expect("git runs")
 }
 
+/// The README's `.pre-commit-config.yaml` example (a YAML block with `repos:`) that uses `hook`.
+fn readme_pre_commit_config(hook: &str) -> String {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    readme
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .find(|block| block.starts_with("repos:") && block.contains(&format!("- id: {hook} ")))
+        .unwrap_or_else(|| panic!("README has no pre-commit example with hook {hook}"))
+        .to_owned()
+}
+
 /// The concise finding lines of an output (`path:line:col: severity[rule] message`), sorted.
 fn finding_lines(out: &str) -> Vec<String> {
     let mut lines: Vec<String> = out
@@ -720,14 +732,18 @@ fn pre_commit_system_hook_lints_files_together() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     assert!(git_in(d, &path, &["init", "-q"]).status.success());
-    std::fs::write(
-        d.join(".pre-commit-config.yaml"),
-        format!(
-            "repos:\n- repo: {}\n  rev: {rev}\n  hooks:\n  - id: winlint-system\n    args: [--format, concise]\n",
-            root().display()
-        ),
-    )
-    .expect("config");
+    // The README's example, pointed at this checkout, with concise output to compare.
+    let config = readme_pre_commit_config("winlint-system")
+        .replace(
+            "https://github.com/winlint/winlint",
+            &root().display().to_string(),
+        )
+        .replace("rev: v0.1.0", &format!("rev: {rev}"))
+        .replace(
+            "  - id: winlint-system ",
+            "  - id: winlint-system\n    args: [--format, concise]\n   ",
+        );
+    std::fs::write(d.join(".pre-commit-config.yaml"), config).expect("config");
     let install = Command::new(&pre_commit)
         .arg("install")
         .current_dir(d)
