@@ -743,7 +743,36 @@ fn pre_commit_system_hook_lints_files_together() {
             "  - id: winlint-system ",
             "  - id: winlint-system\n    args: [--format, concise]\n   ",
         );
+    assert!(
+        config.contains(&rev) && config.contains("args: [--format, concise]"),
+        "{config}"
+    );
     std::fs::write(d.join(".pre-commit-config.yaml"), config).expect("config");
+    // The manifest and the README's other example are valid as written.
+    std::fs::write(
+        d.join("rust-hooks.yaml"),
+        readme_pre_commit_config("winlint"),
+    )
+    .expect("write");
+    for (what, file) in [
+        ("validate-manifest", root().join(".pre-commit-hooks.yaml")),
+        ("validate-config", d.join("rust-hooks.yaml")),
+        ("validate-config", d.join(".pre-commit-config.yaml")),
+    ] {
+        let out = Command::new(&pre_commit)
+            .arg(what)
+            .arg(&file)
+            .output()
+            .expect("pre-commit");
+        assert!(
+            out.status.success(),
+            "{what} {}: {}{}",
+            file.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::fs::remove_file(d.join("rust-hooks.yaml")).expect("remove");
     let install = Command::new(&pre_commit)
         .arg("install")
         .current_dir(d)
