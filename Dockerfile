@@ -32,6 +32,9 @@ RUN mkdir -p /out \
 
 # A static (musl) winlint: Alpine's Rust targets musl and links statically by default.
 FROM rust:1.95-alpine AS build
+# ring compiles C: the image has gcc, not the libc headers. musl-dev follows the image's musl.
+# hadolint ignore=DL3018
+RUN apk add --no-cache musl-dev
 WORKDIR /src
 COPY . .
 RUN cargo build --release --locked --bin winlint \
