@@ -149,6 +149,24 @@ pub(crate) fn collect_images(p: &Prepared, args: &Args) -> io::Result<BTreeSet<S
     Ok(all)
 }
 
+/// Hands every report of a pass over the inputs to `f`, in output order: a lint pass
+/// whose reports are not rendered (`winlint explain` reads what it recorded).
+pub(crate) fn each_report(
+    p: &Prepared,
+    args: &Args,
+    f: &mut dyn FnMut(FileReport),
+) -> io::Result<()> {
+    let cx = Scope::new(&p.config, &p.inventory);
+    let work = p.work(&cx, args.max_file_size, None);
+    let progress = Progress::new(p.inputs.len());
+    stream(&work, &progress, &mut |report| {
+        f(report);
+        Ok(())
+    })?;
+    progress.finish();
+    Ok(())
+}
+
 /// The configuration with the command line's selections applied.
 fn load_config(args: &Args, cwd: &std::path::Path) -> Result<config::Config, Error> {
     let mut config = config::load(args.config.as_deref(), cwd)?;
@@ -635,6 +653,7 @@ fn merge_reports(per_input: Vec<Vec<FileReport>>) -> Vec<FileReport> {
                 last.counts += r.counts;
                 last.notes.extend(r.notes);
                 last.images.extend(r.images);
+                last.explained.extend(r.explained);
                 if last.source.text.is_empty() {
                     last.source = r.source;
                 }

@@ -306,9 +306,30 @@ impl Scheduling<'_> {
         keys
     }
 
+    /// Can the scheduler place the pod on the pool? [`Self::fits`], except that a missing
+    /// RuntimeClass could still add tolerations and nodeSelector entries: then only a label
+    /// exclusion is certain, and every other pool is Unknown. A conflict (the pod is never
+    /// created) is judged by the caller.
+    pub fn schedulable(&self, pool: &NodePool) -> Tri {
+        if matches!(self.runtime_class, RuntimeClassRef::Missing(_)) {
+            return match self.admits(pool) {
+                Tri::No => Tri::No,
+                _ => Tri::Unknown,
+            };
+        }
+        self.fits(pool)
+    }
+
     /// The first reason the pool is definitely excluded: a nodeSelector entry, the required
     /// affinity, then a taint. None when the pool may take the pod.
     pub fn exclusion(&self, pool: &NodePool) -> Option<Exclusion> {
+        self.exclusions(pool).into_iter().next()
+    }
+
+    /// Every reason the pool is definitely excluded, in [`Self::exclusion`]'s order: the
+    /// nodeSelector entries, the required affinity, then each untolerated taint.
+    pub fn exclusions(&self, pool: &NodePool) -> Vec<Exclusion> {
+        let mut out = Vec::new();
         if let Some(sel) = &self.node_selector {
             for (key, want) in sel.iter() {
                 let label = pool.label(key);
@@ -325,7 +346,7 @@ impl Scheduling<'_> {
                     RuntimeClassRef::Found(rc) if !own => Some(rc.name.clone()),
                     _ => None,
                 };
-                return Some(Exclusion::Selector {
+                out.push(Exclusion::Selector {
                     key: key.clone(),
                     want: want.clone(),
                     have,
@@ -351,12 +372,15 @@ impl Scheduling<'_> {
                         }),
                     _ => None,
                 };
-                return Some(Exclusion::Affinity { expr });
+                out.push(Exclusion::Affinity { expr });
             }
         }
-        self.untolerated(pool)
-            .first()
-            .map(|t| Exclusion::Taint((*t).clone()))
+        out.extend(
+            self.untolerated(pool)
+                .into_iter()
+                .map(|t| Exclusion::Taint(t.clone())),
+        );
+        out
     }
 }
 
