@@ -67,7 +67,7 @@ pub(crate) fn run(
         ))
     });
     for p in &problems {
-        writeln!(err, "warning: {p}; its workloads are not explained")?;
+        writeln!(err, "warning: {p}: not explained")?;
     }
     match a.format {
         ExplainFormat::Json => json(&rows, out)?,
