@@ -137,20 +137,14 @@ pub(crate) fn lint(
 /// Every image reference in the inputs (plain files and every render), as written: a lint
 /// pass whose findings are dropped.
 pub(crate) fn collect_images(p: &Prepared, args: &Args) -> io::Result<BTreeSet<String>> {
-    let cx = Scope::new(&p.config, &p.inventory);
-    let work = p.work(&cx, args.max_file_size, None);
     let mut all = BTreeSet::new();
-    let progress = Progress::new(p.inputs.len());
-    stream(&work, &progress, &mut |mut report| {
-        all.append(&mut report.images);
-        Ok(())
-    })?;
-    progress.finish();
+    each_report(p, args, &mut |mut report| all.append(&mut report.images))?;
     Ok(all)
 }
 
 /// Hands every report of a pass over the inputs to `f`, in output order: a lint pass
-/// whose reports are not rendered (`winlint explain` reads what it recorded).
+/// whose reports are not rendered (`winlint images` and `winlint explain` read what it
+/// recorded).
 pub(crate) fn each_report(
     p: &Prepared,
     args: &Args,

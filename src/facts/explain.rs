@@ -128,6 +128,7 @@ pub fn explain<'a>(w: &Pod<'a>, cx: &Context<'a>) -> Explanation {
         OsTarget::Linux(_) => "linux",
         OsTarget::Unknown => "unknown",
     };
+    let known: Vec<String> = images.iter().map(|f| image_fact_text(f, cx)).collect();
     let pools: Vec<PoolVerdict> = cx
         .cluster
         .pools
@@ -135,7 +136,7 @@ pub fn explain<'a>(w: &Pod<'a>, cx: &Context<'a>) -> Explanation {
         .map(|pool| {
             let mut reasons = Vec::new();
             let schedulable = placement(w, sched, pool, &mut reasons);
-            let runs = runtime(w, images, pool, cx, &mut reasons);
+            let runs = runtime(w, images, &known, pool, &mut reasons);
             PoolVerdict {
                 name: pool.name.clone(),
                 schedulable,
@@ -340,8 +341,8 @@ fn admitted_reasons(w: &Pod<'_>, s: &Scheduling<'_>, pool: &NodePool, out: &mut 
 fn runtime(
     w: &Pod<'_>,
     images: &[ImageFact<'_>],
+    known: &[String],
     pool: &NodePool,
-    cx: &Context<'_>,
     out: &mut Vec<Reason>,
 ) -> Tri {
     let Some(pool_os) = pool.os() else {
@@ -364,15 +365,15 @@ fn runtime(
             runs = Tri::No;
         }
     }
-    for f in images {
-        let (effect, message) = image_on_pool(f, pool, pool_os, cx);
+    for (f, fact) in images.iter().zip(known) {
+        let (effect, message) = image_on_pool(f, fact, pool, pool_os);
         out.push(reason(ReasonKind::Image, effect, message));
         runs = runs.and(effect);
     }
     runs
 }
 
-/// What winlint knows of an image and where that came from.
+/// What winlint knows of an image and where that came from (asked once per workload).
 fn image_fact_text(f: &ImageFact<'_>, cx: &Context<'_>) -> String {
     let builds: Vec<String> = f.builds.iter().map(|b| format!("10.0.{b}")).collect();
     let what = match f.os {
@@ -395,13 +396,7 @@ fn image_fact_text(f: &ImageFact<'_>, cx: &Context<'_>) -> String {
 }
 
 /// Does one container's image run on a node of `pool`?
-fn image_on_pool(
-    f: &ImageFact<'_>,
-    pool: &NodePool,
-    pool_os: &str,
-    cx: &Context<'_>,
-) -> (Tri, String) {
-    let fact = image_fact_text(f, cx);
+fn image_on_pool(f: &ImageFact<'_>, fact: &str, pool: &NodePool, pool_os: &str) -> (Tri, String) {
     if f.host_process {
         return if pool_os == "windows" {
             (
@@ -420,8 +415,8 @@ fn image_on_pool(
     }
     let windows = pool_os == "windows";
     match (f.os, windows) {
-        (ImageOs::Unknown, _) => (Tri::Unknown, fact),
-        (ImageOs::Linux, false) | (ImageOs::MultiOs, false) => (Tri::Yes, fact),
+        (ImageOs::Unknown, _) => (Tri::Unknown, fact.to_owned()),
+        (ImageOs::Linux, false) | (ImageOs::MultiOs, false) => (Tri::Yes, fact.to_owned()),
         (ImageOs::Linux, true) => (
             Tri::No,
             format!("{fact}: a Windows node cannot pull or run it"),
@@ -436,7 +431,7 @@ fn image_on_pool(
 
 /// A Windows image on a Windows pool: process isolation needs a compatible host build
 /// (hcsshim's rule, [`compatible`]).
-fn windows_build(f: &ImageFact<'_>, pool: &NodePool, fact: String) -> (Tri, String) {
+fn windows_build(f: &ImageFact<'_>, pool: &NodePool, fact: &str) -> (Tri, String) {
     if f.builds.is_empty() {
         return (
             Tri::Unknown,
@@ -456,5 +451,53 @@ fn windows_build(f: &ImageFact<'_>, pool: &NodePool, fact: String) -> (Tri, Stri
             Tri::No,
             format!("{fact}, which a 10.0.{host} host cannot run: process isolation needs a compatible Windows build"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(kind: ReasonKind, effect: Tri) -> Reason {
+        reason(kind, effect, format!("{}:{effect:?}", kind.as_str()))
+    }
+
+    #[test]
+    fn verdicts_put_the_scheduler_first() {
+        use Tri::{No, Unknown, Yes};
+        assert_eq!(Verdict::of(No, Yes), Verdict::Excluded);
+        assert_eq!(Verdict::of(No, Unknown), Verdict::Excluded);
+        assert_eq!(Verdict::of(Yes, Yes), Verdict::Runs);
+        assert_eq!(Verdict::of(Yes, No), Verdict::Fails);
+        assert_eq!(Verdict::of(Yes, Unknown), Verdict::Unknown);
+        // Maybe placed there, and would fail there: still the model cannot tell.
+        assert_eq!(Verdict::of(Unknown, No), Verdict::Unknown);
+    }
+
+    #[test]
+    fn deciding_reasons_follow_the_verdict() {
+        let reasons = vec![
+            r(ReasonKind::NodeSelector, Tri::No),
+            r(ReasonKind::Taint, Tri::Yes),
+            r(ReasonKind::Affinity, Tri::Unknown),
+            r(ReasonKind::Image, Tri::No),
+        ];
+        let deciding = |verdict| {
+            let p = PoolVerdict {
+                name: "p".into(),
+                schedulable: Tri::No,
+                runs: Tri::No,
+                verdict,
+                reasons: reasons.clone(),
+            };
+            p.deciding().map(|r| r.message.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(deciding(Verdict::Excluded), ["nodeSelector:No"]);
+        assert_eq!(deciding(Verdict::Fails), ["nodeSelector:No", "image:No"]);
+        assert_eq!(deciding(Verdict::Runs), ["taint:Yes"]);
+        assert_eq!(
+            deciding(Verdict::Unknown),
+            ["nodeSelector:No", "affinity:Unknown", "image:No"]
+        );
     }
 }

@@ -479,6 +479,42 @@ mod tests {
     }
 
     #[test]
+    fn every_exclusion_is_listed_and_a_missing_runtime_class_leaves_taints_open() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeSelector: {kubernetes.io/os: linux}\n  containers: [{name: c, image: x}]\n";
+        with_workload(pod, |w, cx| {
+            let s = scheduling(w, cx);
+            let c = Cluster::default();
+            let all: Vec<String> = s
+                .exclusions(&c.pools[1])
+                .iter()
+                .map(Exclusion::describe)
+                .collect();
+            assert_eq!(
+                all,
+                [
+                    "nodeSelector `kubernetes.io/os: linux` (the pool has `windows`)",
+                    "taint `os=windows:NoSchedule` is not tolerated"
+                ]
+            );
+            assert_eq!(
+                s.exclusion(&c.pools[1]).map(|e| e.describe()),
+                all.first().cloned()
+            );
+            assert_eq!(s.schedulable(&c.pools[0]), Tri::Yes);
+            assert_eq!(s.schedulable(&c.pools[1]), Tri::No);
+        });
+        let missing = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  runtimeClassName: nope\n  nodeSelector: {kubernetes.io/os: windows}\n  containers: [{name: c, image: x}]\n";
+        with_workload(missing, |w, cx| {
+            let s = scheduling(w, cx);
+            let c = Cluster::default();
+            // Labels exclude for sure; the unknown RuntimeClass may tolerate the taint.
+            assert_eq!(s.schedulable(&c.pools[0]), Tri::No);
+            assert_eq!(s.schedulable(&c.pools[1]), Tri::Unknown);
+            assert_eq!(s.fits(&c.pools[1]), Tri::No);
+        });
+    }
+
+    #[test]
     fn exclusions_name_the_constraint() {
         let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions:\n          - {key: kubernetes.io/os, operator: In, values: [linux]}\n  containers: [{name: c, image: x}]\n";
         with_workload(pod, |w, cx| {
