@@ -39,6 +39,9 @@ pub enum Command {
     /// assigns and where that comes from (lock, catalogue, config, name, unknown);
     /// `images lock` asks registries and records the answers.
     Images(Box<ImagesArgs>),
+    /// For every workload, each node pool of the cluster model: whether the scheduler
+    /// places it there, whether its containers run there, and what decides it.
+    Explain(Box<ExplainArgs>),
     /// Print the effective cluster model (node pools, taints, RuntimeClasses) as YAML.
     Profile {
         /// Configuration file (default: .winlint.yaml in the current directory or above).
@@ -58,6 +61,28 @@ pub struct ImagesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ImagesFormat::Text)]
     pub format: ImagesFormat,
+}
+
+/// `winlint explain`: where each workload of the inputs can run.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Check against this built-in cluster preset instead of the configuration's cluster
+    /// (its `cluster.runtimeClasses` stay).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// one table per workload, node pools as rows
+    Human,
+    /// the stable JSON contract (version 1)
+    Json,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Subcommand)]

@@ -21,6 +21,7 @@ pub(crate) fn run(
 ) -> Result<i32, RunError> {
     match command {
         Command::Images(a) => return crate::cli::images::run(a, out, err),
+        Command::Explain(a) => return crate::cli::explain::run(a, out, err),
         Command::Rules { format } => {
             let text = match format {
                 RulesFormat::Markdown => rules::markdown_table(),

@@ -10,6 +10,7 @@ use args::Args;
 
 pub mod args;
 pub mod commands;
+pub mod explain;
 pub mod images;
 pub mod profile;
 pub mod run;

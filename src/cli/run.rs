@@ -137,16 +137,28 @@ pub(crate) fn lint(
 /// Every image reference in the inputs (plain files and every render), as written: a lint
 /// pass whose findings are dropped.
 pub(crate) fn collect_images(p: &Prepared, args: &Args) -> io::Result<BTreeSet<String>> {
+    let mut all = BTreeSet::new();
+    each_report(p, args, &mut |mut report| all.append(&mut report.images))?;
+    Ok(all)
+}
+
+/// Hands every report of a pass over the inputs to `f`, in output order: a lint pass
+/// whose reports are not rendered (`winlint images` and `winlint explain` read what it
+/// recorded).
+pub(crate) fn each_report(
+    p: &Prepared,
+    args: &Args,
+    f: &mut dyn FnMut(FileReport),
+) -> io::Result<()> {
     let cx = Scope::new(&p.config, &p.inventory);
     let work = p.work(&cx, args.max_file_size, None);
-    let mut all = BTreeSet::new();
     let progress = Progress::new(p.inputs.len());
-    stream(&work, &progress, &mut |mut report| {
-        all.append(&mut report.images);
+    stream(&work, &progress, &mut |report| {
+        f(report);
         Ok(())
     })?;
     progress.finish();
-    Ok(all)
+    Ok(())
 }
 
 /// The configuration with the command line's selections applied.
@@ -635,6 +647,7 @@ fn merge_reports(per_input: Vec<Vec<FileReport>>) -> Vec<FileReport> {
                 last.counts += r.counts;
                 last.notes.extend(r.notes);
                 last.images.extend(r.images);
+                last.explained.extend(r.explained);
                 if last.source.text.is_empty() {
                     last.source = r.source;
                 }

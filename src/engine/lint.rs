@@ -5,13 +5,14 @@ use std::collections::BTreeSet;
 
 use crate::engine::config::Config;
 use crate::engine::suppress::Suppressions;
+use crate::facts::explain::{explain, Explanation};
 use crate::facts::inventory::Inventory;
 use crate::facts::{Context, Memo, Pod};
-use crate::finding::{Finding, SourceText};
+use crate::finding::{Finding, RenderedAt, SourceText};
 use crate::k8s::{classify, Classified};
 use crate::rules::{self, precedence, Rule, RULES};
 use crate::yaml::decode::{decode, Decoded};
-use crate::yaml::{parse_chunk, split_documents, Limits};
+use crate::yaml::{parse_chunk, split_documents, Limits, Span};
 
 /// What linting a file needs: the run's configuration and the facts' context.
 #[derive(Clone, Copy)]
@@ -64,6 +65,20 @@ pub struct FileReport {
     pub notes: Vec<String>,
     /// The image references of the file's pod templates, as written (`winlint images`).
     pub images: BTreeSet<String>,
+    /// With `Config::explain`: where each pod template of the file can run.
+    pub explained: Vec<Explained>,
+}
+
+/// One pod template's [`Explanation`], at the object's first key.
+#[derive(Debug, Clone)]
+pub struct Explained {
+    pub span: Span,
+    /// 1-based line of `span` in the report's file.
+    pub line: usize,
+    /// Set when the object was rendered (a chart, a kustomization) and moved to its
+    /// template or base file, as for findings.
+    pub rendered: Option<RenderedAt>,
+    pub explanation: Explanation,
 }
 
 impl FileReport {
@@ -76,6 +91,7 @@ impl FileReport {
             counts,
             notes: Vec::new(),
             images: BTreeSet::new(),
+            explained: Vec::new(),
         }
     }
 
@@ -130,6 +146,7 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
     let suppress = !cx.config.no_suppressions;
     let mut suppressions = Suppressions::default();
     let mut images = BTreeSet::new();
+    let mut explained = Vec::new();
     let active: Vec<&dyn Rule> = RULES
         .iter()
         .copied()
@@ -158,7 +175,8 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
                                 if suppress {
                                     suppressions.add_object(candidate.node);
                                 }
-                                lint_object(candidate, &active, cx, &mut findings, &mut images);
+                                let (f, i, e) = (&mut findings, &mut images, &mut explained);
+                                lint_object(candidate, &active, cx, f, i, e);
                             }
                         }
                     }
@@ -169,6 +187,9 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
     let settings = &cx.config.rules;
     findings.retain(|f| settings.enabled_name(f.rule));
     let mut source = SourceText::new(text);
+    for e in &mut explained {
+        e.line = source.position(e.span.start).line;
+    }
     if suppress {
         suppressions.add_comments(&source);
         suppressions.apply(&source, &mut findings, &|rule| settings.enabled_name(rule));
@@ -177,8 +198,8 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
         f.severity = settings.severity(f.rule, f.severity);
     }
     sort_findings(&mut findings);
-    // Keep the text only where a renderer needs it.
-    if findings.is_empty() {
+    // Keep the text only where a renderer (or a render's attribution) needs it.
+    if findings.is_empty() && explained.is_empty() {
         source = SourceText::new(String::new());
     }
     FileReport {
@@ -188,6 +209,7 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
         counts,
         notes: Vec::new(),
         images,
+        explained,
     }
 }
 
@@ -197,6 +219,7 @@ fn lint_object(
     cx: &Scope<'_>,
     out: &mut Vec<Finding>,
     images: &mut BTreeSet<String>,
+    explained: &mut Vec<Explained>,
 ) {
     let fallback = candidate.node.span;
     let node = candidate.node;
@@ -223,6 +246,15 @@ fn lint_object(
                 .iter()
                 .filter_map(|c| c.image.map(str::to_owned)),
         );
+        if cx.config.explain {
+            let at = node.as_map().and_then(<[_]>::first);
+            explained.push(Explained {
+                span: at.map_or(node.span, |e| e.key.span),
+                line: 0,
+                rendered: None,
+                explanation: explain(pod, &cx.facts),
+            });
+        }
     }
     for rule in active {
         rule.check_object(&object, &cx.facts, out);

@@ -7,6 +7,7 @@
 pub mod azure_policy;
 pub mod cluster;
 pub mod context;
+pub mod explain;
 pub mod gmsa;
 pub mod images;
 pub mod intent;

@@ -306,9 +306,30 @@ impl Scheduling<'_> {
         keys
     }
 
+    /// Can the scheduler place the pod on the pool? [`Self::fits`], except that a missing
+    /// RuntimeClass could still add tolerations and nodeSelector entries: then only a label
+    /// exclusion is certain, and every other pool is Unknown. A conflict (the pod is never
+    /// created) is judged by the caller.
+    pub fn schedulable(&self, pool: &NodePool) -> Tri {
+        if matches!(self.runtime_class, RuntimeClassRef::Missing(_)) {
+            return match self.admits(pool) {
+                Tri::No => Tri::No,
+                _ => Tri::Unknown,
+            };
+        }
+        self.fits(pool)
+    }
+
     /// The first reason the pool is definitely excluded: a nodeSelector entry, the required
     /// affinity, then a taint. None when the pool may take the pod.
     pub fn exclusion(&self, pool: &NodePool) -> Option<Exclusion> {
+        self.exclusions(pool).into_iter().next()
+    }
+
+    /// Every reason the pool is definitely excluded, in [`Self::exclusion`]'s order: the
+    /// nodeSelector entries, the required affinity, then each untolerated taint.
+    pub fn exclusions(&self, pool: &NodePool) -> Vec<Exclusion> {
+        let mut out = Vec::new();
         if let Some(sel) = &self.node_selector {
             for (key, want) in sel.iter() {
                 let label = pool.label(key);
@@ -325,7 +346,7 @@ impl Scheduling<'_> {
                     RuntimeClassRef::Found(rc) if !own => Some(rc.name.clone()),
                     _ => None,
                 };
-                return Some(Exclusion::Selector {
+                out.push(Exclusion::Selector {
                     key: key.clone(),
                     want: want.clone(),
                     have,
@@ -351,12 +372,15 @@ impl Scheduling<'_> {
                         }),
                     _ => None,
                 };
-                return Some(Exclusion::Affinity { expr });
+                out.push(Exclusion::Affinity { expr });
             }
         }
-        self.untolerated(pool)
-            .first()
-            .map(|t| Exclusion::Taint((*t).clone()))
+        out.extend(
+            self.untolerated(pool)
+                .into_iter()
+                .map(|t| Exclusion::Taint(t.clone())),
+        );
+        out
     }
 }
 
@@ -451,6 +475,42 @@ mod tests {
             let s = scheduling(w, cx);
             assert!(matches!(s.runtime_class, RuntimeClassRef::Missing("nope")));
             assert!(!s.judgeable());
+        });
+    }
+
+    #[test]
+    fn every_exclusion_is_listed_and_a_missing_runtime_class_leaves_taints_open() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeSelector: {kubernetes.io/os: linux}\n  containers: [{name: c, image: x}]\n";
+        with_workload(pod, |w, cx| {
+            let s = scheduling(w, cx);
+            let c = Cluster::default();
+            let all: Vec<String> = s
+                .exclusions(&c.pools[1])
+                .iter()
+                .map(Exclusion::describe)
+                .collect();
+            assert_eq!(
+                all,
+                [
+                    "nodeSelector `kubernetes.io/os: linux` (the pool has `windows`)",
+                    "taint `os=windows:NoSchedule` is not tolerated"
+                ]
+            );
+            assert_eq!(
+                s.exclusion(&c.pools[1]).map(|e| e.describe()),
+                all.first().cloned()
+            );
+            assert_eq!(s.schedulable(&c.pools[0]), Tri::Yes);
+            assert_eq!(s.schedulable(&c.pools[1]), Tri::No);
+        });
+        let missing = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  runtimeClassName: nope\n  nodeSelector: {kubernetes.io/os: windows}\n  containers: [{name: c, image: x}]\n";
+        with_workload(missing, |w, cx| {
+            let s = scheduling(w, cx);
+            let c = Cluster::default();
+            // Labels exclude for sure; the unknown RuntimeClass may tolerate the taint.
+            assert_eq!(s.schedulable(&c.pools[0]), Tri::No);
+            assert_eq!(s.schedulable(&c.pools[1]), Tri::Unknown);
+            assert_eq!(s.fits(&c.pools[1]), Tri::No);
         });
     }
 

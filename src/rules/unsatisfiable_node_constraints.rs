@@ -79,16 +79,12 @@ fn detect<'c>(w: &Pod<'c>, cx: &Context<'c>) -> Option<(Reach, Severity, Reasons
         Reach::Nowhere
     } else {
         // An unknown RuntimeClass can add tolerations, never remove a label constraint:
-        // judge the labels only.
-        let missing_rc = matches!(sched.runtime_class, RuntimeClassRef::Missing(_));
-        let excluded = |p: &NodePool| {
-            if missing_rc {
-                sched.admits(p) == Tri::No
-            } else {
-                sched.fits(p) == Tri::No
-            }
-        };
-        if !cluster.pools.iter().all(excluded) {
+        // `schedulable` judges the labels only then.
+        if !cluster
+            .pools
+            .iter()
+            .all(|p| sched.schedulable(p) == Tri::No)
+        {
             return None;
         }
         Reach::NoPool

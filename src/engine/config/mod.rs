@@ -42,6 +42,9 @@ pub struct Config {
     /// `--no-suppressions`: report what annotations, comments, exemptions and the baseline
     /// would silence.
     pub no_suppressions: bool,
+    /// `winlint explain`: also record where each pod template can run
+    /// ([`crate::engine::lint::FileReport::explained`]).
+    pub explain: bool,
     /// Paths never linted (globs relative to `base`).
     pub exclude: Vec<String>,
     /// Rules ignored in matching paths.

@@ -334,6 +334,7 @@ impl Chart<'_> {
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         let name = format!("{} (profile {})", self.display, profile.name);
         let mut report = lint_render(name, text, cx);
+        super::carry(&mut report, sink);
         head.images.append(&mut report.images);
         head.counts.documents += report.counts.documents;
         head.counts.resources += report.counts.resources;

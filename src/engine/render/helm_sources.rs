@@ -139,6 +139,7 @@ pub fn lint_helm_stream(display: &str, text: String, cx: &Scope<'_>) -> Option<V
     let counts = report.counts;
     let images = std::mem::take(&mut report.images);
     let mut sink = Moved::default();
+    super::carry(&mut report, &mut sink);
     let helper_files = fs.as_ref().map(ChartFs::template_files).unwrap_or_default();
     let defines = Defines::new(
         helper_files

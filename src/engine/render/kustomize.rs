@@ -68,11 +68,12 @@ pub fn lint_kustomization(display: &str, dir: &Path, cx: &Scope<'_>) -> Vec<File
     };
     let (text, origins) = strip_origins(&build.output);
     let mut report = lint_render(format!("{display} (kustomize build)"), text, cx);
+    let mut sink = Moved::default();
+    super::carry(&mut report, &mut sink);
     head.images.append(&mut report.images);
     head.counts.documents += report.counts.documents;
     head.counts.resources += report.counts.resources;
     head.counts.skipped += report.counts.skipped;
-    let mut sink = Moved::default();
     attribute(report, &origins, &build, display, &k_path, &mut sink);
     sink.finish(head)
 }

@@ -18,11 +18,11 @@ pub use helm::{lint_chart, lint_helm_stream};
 pub use kustomize::{lint_kustomization, referenced_files, KUSTOMIZATION_FILES};
 
 use crate::engine::lint::Scope;
-use crate::engine::lint::{sort_findings, Counts, FileReport};
+use crate::engine::lint::{sort_findings, Counts, Explained, FileReport};
 use crate::engine::paths::{join_display, lexical, relative};
 use crate::facts::inventory::Inventory;
 use crate::facts::Context;
-use crate::finding::{Finding, Label, RenderedAt, SourceText};
+use crate::finding::{Finding, Label, RenderedAt, Severity, SourceText};
 use crate::yaml::Span;
 
 /// A named set of values files, rendered and linted on its own.
@@ -72,6 +72,55 @@ impl Default for RenderOptions {
 #[derive(Default)]
 struct Moved {
     files: BTreeMap<String, (String, Vec<Finding>)>,
+    /// The render's explained workloads, while carrier findings move them ([`carry`]).
+    explained: Vec<Option<Explained>>,
+}
+
+/// The rule name of the findings that carry explained workloads through attribution.
+const CARRIER: &str = "<explained>";
+
+/// Hands the render's explained workloads (`winlint explain`) to `sink`, each replaced in
+/// the report by a carrier finding at its span: attribution then moves them to the template
+/// or base file and line exactly as it moves findings, and [`Moved::finish`] unpacks them.
+fn carry(report: &mut FileReport, sink: &mut Moved) {
+    for e in report.explained.drain(..) {
+        let label = Label::new(e.span, "");
+        let index = sink.explained.len().to_string();
+        report
+            .findings
+            .push(Finding::new(CARRIER, Severity::Info, index, label));
+        sink.explained.push(Some(e));
+    }
+}
+
+/// Takes the carriers out of `findings` and returns the workloads they carried, at their
+/// new place in `text`.
+fn unpack(
+    findings: &mut Vec<Finding>,
+    text: &str,
+    all: &mut [Option<Explained>],
+) -> Vec<Explained> {
+    let mut out = Vec::new();
+    let mut source: Option<SourceText> = None;
+    findings.retain(|f| {
+        if f.rule != CARRIER {
+            return true;
+        }
+        let taken = f
+            .message
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| all.get_mut(i)?.take());
+        if let Some(mut e) = taken {
+            e.span = f.primary.span;
+            let source = source.get_or_insert_with(|| SourceText::new(text.to_owned()));
+            e.line = source.position(e.span.start).line;
+            e.rendered = f.rendered.clone();
+            out.push(e);
+        }
+        false
+    });
+    out
 }
 
 impl Moved {
@@ -88,14 +137,25 @@ impl Moved {
     fn finish(mut self, head: FileReport) -> Vec<FileReport> {
         let mut out = Vec::new();
         let mut head = head;
+        let mut explained: BTreeMap<String, Vec<Explained>> = BTreeMap::new();
+        for (path, (text, findings)) in &mut self.files {
+            let e = unpack(findings, text, &mut self.explained);
+            explained.insert(path.clone(), e);
+        }
         if let Some((_, mut extra)) = self.files.remove(&head.path) {
             head.findings.append(&mut extra);
         }
+        head.explained
+            .extend(explained.remove(&head.path).unwrap_or_default());
+        // A workload whose carrier found no file stays in the chart's or kustomization's.
+        head.explained.extend(self.explained.into_iter().flatten());
         sort_findings(&mut head.findings);
         out.push(head);
         for (path, (text, mut findings)) in self.files {
             sort_findings(&mut findings);
-            out.push(FileReport::new(path, text, findings, Counts::default()));
+            let mut report = FileReport::new(path, text, findings, Counts::default());
+            report.explained = explained.remove(&report.path).unwrap_or_default();
+            out.push(report);
         }
         out
     }
