@@ -215,8 +215,15 @@ impl Sinks {
                 width,
             };
             let sink: Box<dyn Sink> = match t.format {
-                Format::Human => Box::new(output::Human::new(style, args.quiet)),
-                Format::Concise => Box::new(output::Concise { quiet: args.quiet }),
+                Format::Human => {
+                    let mut human = output::Human::new(style, args.quiet);
+                    human.statistics = args.statistics;
+                    Box::new(human)
+                }
+                Format::Concise => Box::new(output::Concise {
+                    quiet: args.quiet,
+                    statistics: args.statistics,
+                }),
                 Format::Json => Box::new(output::Json::default()),
                 Format::Sarif => Box::new(output::Sarif::new(
                     output::repository_root(cwd),
@@ -635,6 +642,7 @@ fn merge_reports(per_input: Vec<Vec<FileReport>>) -> Vec<FileReport> {
                 last.counts += r.counts;
                 last.notes.extend(r.notes);
                 last.images.extend(r.images);
+                last.objects.extend(r.objects);
                 if last.source.text.is_empty() {
                     last.source = r.source;
                 }

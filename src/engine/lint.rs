@@ -8,7 +8,7 @@ use crate::engine::suppress::Suppressions;
 use crate::facts::inventory::Inventory;
 use crate::facts::{Context, Memo, Pod};
 use crate::finding::{Finding, SourceText};
-use crate::k8s::{classify, Classified};
+use crate::k8s::{classify, Classified, ResourceId};
 use crate::rules::{self, precedence, Rule, RULES};
 use crate::yaml::decode::{decode, Decoded};
 use crate::yaml::{parse_chunk, split_documents, Limits};
@@ -64,6 +64,8 @@ pub struct FileReport {
     pub notes: Vec<String>,
     /// The image references of the file's pod templates, as written (`winlint images`).
     pub images: BTreeSet<String>,
+    /// The objects linted in this file, clean or not, in file order (JUnit's test cases).
+    pub objects: Vec<ResourceId>,
 }
 
 impl FileReport {
@@ -76,6 +78,7 @@ impl FileReport {
             counts,
             notes: Vec::new(),
             images: BTreeSet::new(),
+            objects: Vec::new(),
         }
     }
 
@@ -130,6 +133,7 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
     let suppress = !cx.config.no_suppressions;
     let mut suppressions = Suppressions::default();
     let mut images = BTreeSet::new();
+    let mut linted = Vec::new();
     let active: Vec<&dyn Rule> = RULES
         .iter()
         .copied()
@@ -156,8 +160,9 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
                             counts.resources += objects.len();
                             for candidate in objects {
                                 if suppress {
-                                    suppressions.add_object(candidate.node);
+                                    suppressions.add_object(candidate.node, &candidate.id);
                                 }
+                                linted.push(candidate.id.clone());
                                 lint_object(candidate, &active, cx, &mut findings, &mut images);
                             }
                         }
@@ -188,6 +193,7 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
         counts,
         notes: Vec::new(),
         images,
+        objects: linted,
     }
 }
 
