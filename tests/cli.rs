@@ -277,6 +277,7 @@ fn json_contract() {
     assert_eq!(
         keys(&v["summary"]),
         [
+            "byRule",
             "documents",
             "errors",
             "files",

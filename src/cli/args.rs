@@ -318,6 +318,10 @@ pub struct Args {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// After the findings, count them per rule (human and concise output).
+    #[arg(long)]
+    pub statistics: bool,
+
     /// Also run these rules or categories (`pedantic`, `all`, rule names); comma-separated.
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     pub select: Vec<String>,

@@ -107,7 +107,7 @@ pub(crate) fn lint(
     let p = prepare(args, true)?;
     let cx = Scope::new(&p.config, &p.inventory);
     let mut stdout = io::BufWriter::new(stdout);
-    let mut sinks = Sinks::open(args, &p.cwd)?;
+    let mut sinks = Sinks::open(args, &p.cwd, &p.config)?;
     let mut run = Run {
         args,
         policy: &p.policy,
@@ -119,9 +119,16 @@ pub(crate) fn lint(
         images: BTreeSet::new(),
     };
     let work = p.work(&cx, args.max_file_size, args.floor);
-    let progress = Progress::new(p.inputs.len());
+    let progress = Progress::new(p.inputs.len(), args.quiet);
+    // Reports reach the terminal while the bar is hidden, flushed, so no line starts with it.
     let written = stream(&work, &progress, &mut |report| {
-        run.emit(report, &mut sinks, &mut stdout, stderr)
+        progress.suspend(|| {
+            run.emit(report, &mut sinks, &mut stdout, stderr)?;
+            if progress.visible() {
+                stdout.flush()?;
+            }
+            Ok(())
+        })
     });
     progress.finish();
     written?;
@@ -152,7 +159,7 @@ pub(crate) fn each_report(
 ) -> io::Result<()> {
     let cx = Scope::new(&p.config, &p.inventory);
     let work = p.work(&cx, args.max_file_size, None);
-    let progress = Progress::new(p.inputs.len());
+    let progress = Progress::new(p.inputs.len(), args.quiet);
     stream(&work, &progress, &mut |report| {
         f(report);
         Ok(())
@@ -204,7 +211,7 @@ struct Sinks {
 }
 
 impl Sinks {
-    fn open(args: &Args, cwd: &std::path::Path) -> Result<Sinks, Error> {
+    fn open(args: &Args, cwd: &std::path::Path, config: &config::Config) -> Result<Sinks, Error> {
         let color = match args.color {
             Color::Always => true,
             Color::Never => false,
@@ -227,15 +234,22 @@ impl Sinks {
                 width,
             };
             let sink: Box<dyn Sink> = match t.format {
-                Format::Human => Box::new(output::Human::new(style, args.quiet)),
-                Format::Concise => Box::new(output::Concise { quiet: args.quiet }),
+                Format::Human => {
+                    let mut human = output::Human::new(style, args.quiet);
+                    human.statistics = args.statistics;
+                    Box::new(human)
+                }
+                Format::Concise => Box::new(output::Concise {
+                    quiet: args.quiet,
+                    statistics: args.statistics,
+                }),
                 Format::Json => Box::new(output::Json::default()),
-                Format::Sarif => Box::new(output::Sarif::new(
-                    output::repository_root(cwd),
-                    cwd.to_path_buf(),
-                )),
+                Format::Sarif => Box::new(
+                    output::Sarif::new(output::repository_root(cwd), cwd.to_path_buf())
+                        .with_profiles(config.helm_profiles.iter().map(|(n, _)| n.as_str())),
+                ),
                 Format::Junit => Box::new(output::Junit::default()),
-                Format::Github => Box::new(output::Github),
+                Format::Github => Box::new(output::Github::from_env()),
             };
             let slot = match &t.output {
                 None => None,
@@ -648,6 +662,7 @@ fn merge_reports(per_input: Vec<Vec<FileReport>>) -> Vec<FileReport> {
                 last.notes.extend(r.notes);
                 last.images.extend(r.images);
                 last.explained.extend(r.explained);
+                last.objects.extend(r.objects);
                 if last.source.text.is_empty() {
                     last.source = r.source;
                 }
@@ -707,7 +722,10 @@ impl Outcome {
     }
 }
 
-/// A progress bar on stderr for runs longer than a second, only on a terminal and not in CI.
+/// A progress bar on stderr for runs longer than a second, only when stderr is a terminal,
+/// `CI` is unset and `-q` is not given. Output is written while it is hidden ([`suspend`]).
+///
+/// [`suspend`]: Progress::suspend
 struct Progress {
     bar: Option<ProgressBar>,
     start: Instant,
@@ -715,8 +733,8 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(total: usize) -> Progress {
-        let enabled = io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    fn new(total: usize, quiet: bool) -> Progress {
+        let enabled = !quiet && io::stderr().is_terminal() && std::env::var_os("CI").is_none();
         let bar = enabled.then(|| {
             let b = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
             if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files") {
@@ -743,6 +761,17 @@ impl Progress {
     fn finish(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
+        }
+    }
+    /// Is the bar on the terminal (drawn at least once)?
+    fn visible(&self) -> bool {
+        self.bar.is_some() && self.shown.load(Ordering::Relaxed)
+    }
+    /// Runs `f` with the bar cleared from the terminal, and draws it again after.
+    fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(b) if self.visible() => b.suspend(f),
+            _ => f(),
         }
     }
 }

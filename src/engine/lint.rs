@@ -9,7 +9,7 @@ use crate::facts::explain::{explain, Explanation};
 use crate::facts::inventory::Inventory;
 use crate::facts::{Context, Memo, Pod};
 use crate::finding::{Finding, RenderedAt, SourceText};
-use crate::k8s::{classify, Classified};
+use crate::k8s::{classify, Classified, ResourceId};
 use crate::rules::{self, precedence, Rule, RULES};
 use crate::yaml::decode::{decode, Decoded};
 use crate::yaml::{parse_chunk, split_documents, Limits, Span};
@@ -67,6 +67,8 @@ pub struct FileReport {
     pub images: BTreeSet<String>,
     /// With `Config::explain`: where each pod template of the file can run.
     pub explained: Vec<Explained>,
+    /// The objects linted in this file, clean or not, in file order (JUnit's test cases).
+    pub objects: Vec<ResourceId>,
 }
 
 /// One pod template's [`Explanation`], at the object's first key.
@@ -92,6 +94,7 @@ impl FileReport {
             notes: Vec::new(),
             images: BTreeSet::new(),
             explained: Vec::new(),
+            objects: Vec::new(),
         }
     }
 
@@ -147,6 +150,7 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
     let mut suppressions = Suppressions::default();
     let mut images = BTreeSet::new();
     let mut explained = Vec::new();
+    let mut linted = Vec::new();
     let active: Vec<&dyn Rule> = RULES
         .iter()
         .copied()
@@ -173,8 +177,9 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
                             counts.resources += objects.len();
                             for candidate in objects {
                                 if suppress {
-                                    suppressions.add_object(candidate.node);
+                                    suppressions.add_object(candidate.node, &candidate.id);
                                 }
+                                linted.push(candidate.id.clone());
                                 let (f, i, e) = (&mut findings, &mut images, &mut explained);
                                 lint_object(candidate, &active, cx, f, i, e);
                             }
@@ -210,6 +215,7 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
         notes: Vec::new(),
         images,
         explained,
+        objects: linted,
     }
 }
 

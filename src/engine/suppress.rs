@@ -6,6 +6,7 @@
 //! suppression that silences nothing is itself reported as `unused-suppression`.
 
 use crate::finding::{Finding, SourceText};
+use crate::k8s::ResourceId;
 use crate::rules;
 use crate::yaml::{Node, Span};
 
@@ -20,7 +21,27 @@ struct Suppression {
     /// The annotation key or the comment, for `unused-suppression`.
     span: Span,
     scope: Scope,
-    used: bool,
+    /// Per name in `rules`: did it silence a finding? Each name is judged on its own.
+    used: Vec<bool>,
+}
+
+impl Suppression {
+    fn new(rules: Vec<String>, reason: String, span: Span, scope: Scope) -> Suppression {
+        let used = vec![false; rules.len()];
+        Suppression {
+            rules,
+            reason,
+            span,
+            scope,
+            used,
+        }
+    }
+
+    /// The name that silences `rule`: the rule itself, else `all`.
+    fn matching(&self, rule: &str) -> Option<usize> {
+        let at = |want: &str| self.rules.iter().position(|r| r == want);
+        at(rule).or_else(|| at("all"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,11 +57,14 @@ enum Scope {
 #[derive(Debug, Default)]
 pub struct Suppressions {
     list: Vec<Suppression>,
+    /// The objects of the file: an unused suppression written inside one belongs to it.
+    objects: Vec<(Span, ResourceId)>,
 }
 
 impl Suppressions {
     /// Annotations of an object (its metadata and any pod template's metadata).
-    pub fn add_object(&mut self, object: &Node<'_>) {
+    pub fn add_object(&mut self, object: &Node<'_>, id: &ResourceId) {
+        self.objects.push((object.span, id.clone()));
         let mut metas = vec![object.get("metadata")];
         for path in [
             &["spec", "template"][..],
@@ -71,17 +95,17 @@ impl Suppressions {
                 } else {
                     continue;
                 };
-                self.list.push(Suppression {
+                let reason = if reason.trim().is_empty() {
+                    format!("annotation {key}")
+                } else {
+                    reason
+                };
+                self.list.push(Suppression::new(
                     rules,
-                    reason: if reason.trim().is_empty() {
-                        format!("annotation {key}")
-                    } else {
-                        reason
-                    },
-                    span: e.key.span,
-                    scope: Scope::Object(object.span),
-                    used: false,
-                });
+                    reason,
+                    e.key.span,
+                    Scope::Object(object.span),
+                ));
             }
         }
     }
@@ -131,23 +155,19 @@ impl Suppressions {
             } else {
                 Scope::Line(i + 1)
             };
-            self.list.push(Suppression {
-                rules: split_rules(names),
-                reason: if reason.is_empty() {
-                    "comment winlint-ignore".into()
-                } else {
-                    reason.to_owned()
-                },
-                span,
-                scope,
-                used: false,
-            });
+            let reason = if reason.is_empty() {
+                "comment winlint-ignore".into()
+            } else {
+                reason.to_owned()
+            };
+            self.list
+                .push(Suppression::new(split_rules(names), reason, span, scope));
         }
     }
 
-    /// Marks the findings these suppressions cover, then reports the unused ones.
-    /// `enabled` says which rules run: a suppression of a rule that is turned off is not
-    /// reported as unused.
+    /// Marks the findings these suppressions cover, then reports the unused names: unknown
+    /// names in one finding, known names that silenced nothing in another. `enabled` says
+    /// which rules run: a name of a rule that is turned off is not reported as unused.
     pub fn apply(
         mut self,
         source: &SourceText,
@@ -167,9 +187,9 @@ impl Suppressions {
                         span.start <= f.primary.span.start && f.primary.span.start <= span.end
                     }
                 };
-                if in_scope && s.rules.iter().any(|r| r == f.rule || r == "all") {
+                if let Some(i) = s.matching(f.rule).filter(|_| in_scope) {
                     f.suppressed = Some(s.reason.clone());
-                    s.used = true;
+                    s.used[i] = true;
                     break;
                 }
             }
@@ -177,21 +197,33 @@ impl Suppressions {
         if !enabled("unused-suppression") {
             return;
         }
-        let off = |s: &Suppression| {
-            s.rules
+        for s in &self.list {
+            let resource = self
+                .objects
                 .iter()
-                .any(|r| rules::find(r).is_some() && !enabled(r))
-        };
-        for s in self.list.into_iter().filter(|s| !s.used && !off(s)) {
-            let unknown: Vec<&str> = s
-                .rules
-                .iter()
-                .map(String::as_str)
-                .filter(|r| *r != "all" && rules::find(r).is_none())
-                .collect();
-            findings.push(rules::unused_suppression_diagnostic(
-                s.span, &s.rules, &unknown,
-            ));
+                .find(|(span, _)| span.start <= s.span.start && s.span.start < span.end)
+                .map(|(_, id)| id);
+            let unused = s.rules.iter().zip(&s.used).filter(|(_, used)| !**used);
+            let (mut unknown, mut stale) = (Vec::new(), Vec::new());
+            for (name, _) in unused {
+                if name == "all" || rules::find(name).is_some_and(|_| enabled(name)) {
+                    stale.push(name.clone());
+                } else if rules::find(name).is_none() {
+                    unknown.push(name.as_str());
+                }
+            }
+            let reports = [
+                (!unknown.is_empty())
+                    .then(|| rules::unused_suppression_diagnostic(s.span, &[], &unknown)),
+                (!stale.is_empty())
+                    .then(|| rules::unused_suppression_diagnostic(s.span, &stale, &[])),
+            ];
+            for f in reports.into_iter().flatten() {
+                findings.push(match resource {
+                    Some(id) => f.with_resource(id),
+                    None => f,
+                });
+            }
         }
     }
 }

@@ -1,11 +1,13 @@
 //! JUnit XML for CI systems that show test reports: one test suite per file, one test case
-//! per object (or per file for file-level findings), one failure per finding.
+//! per object linted (a clean object is a passing case), one for the file itself when it has
+//! file-level findings or no object, and one failure per finding.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::{Sink, Summary};
 use crate::engine::lint::FileReport;
+use crate::finding::Finding;
+use crate::k8s::ResourceId;
 
 #[derive(Default)]
 pub struct Junit {
@@ -43,19 +45,11 @@ impl Junit {
 impl Sink for Junit {
     fn file(&mut self, out: &mut dyn Write, r: &FileReport) -> io::Result<()> {
         self.start(out)?;
-        // Test cases: one per object with findings, one for the file itself.
-        let mut cases: BTreeMap<String, Vec<&crate::finding::Finding>> = BTreeMap::new();
-        for f in r.findings.iter().filter(|f| f.suppressed.is_none()) {
-            let name = f
-                .resource
-                .as_ref()
-                .map_or_else(|| r.path.clone(), |id| id.display());
-            cases.entry(name).or_default().push(f);
-        }
+        let mut cases = test_cases(r);
         if cases.is_empty() {
-            cases.insert(r.path.clone(), Vec::new());
+            cases.push((r.path.clone(), Vec::new()));
         }
-        let failures: usize = cases.values().map(Vec::len).sum();
+        let failures: usize = cases.iter().map(|(_, f)| f.len()).sum();
         writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\">",
@@ -104,4 +98,34 @@ impl Sink for Junit {
         self.start(out)?;
         out.write_all(b"</testsuites>\n")
     }
+}
+
+/// The test cases of a file in file order: the file itself when it has file-level findings,
+/// then every object linted, then objects known only from findings (render findings moved to
+/// a template), each with its findings.
+fn test_cases(r: &FileReport) -> Vec<(String, Vec<&Finding>)> {
+    let mut ids: Vec<Option<&ResourceId>> = Vec::new();
+    let shown = r.findings.iter().filter(|f| f.suppressed.is_none());
+    if shown.clone().any(|f| f.resource.is_none()) {
+        ids.push(None);
+    }
+    for id in r
+        .objects
+        .iter()
+        .chain(shown.clone().filter_map(|f| f.resource.as_ref()))
+    {
+        if !ids.contains(&Some(id)) {
+            ids.push(Some(id));
+        }
+    }
+    ids.into_iter()
+        .map(|id| {
+            let name = id.map_or_else(|| r.path.clone(), ResourceId::display);
+            let findings = shown
+                .clone()
+                .filter(|f| f.resource.as_ref() == id)
+                .collect();
+            (name, findings)
+        })
+        .collect()
 }

@@ -16,13 +16,15 @@ use crate::finding::{Finding, Severity, WithSource};
 mod github;
 mod junit;
 mod sarif;
+mod statistics;
 
 pub use github::Github;
 pub use junit::Junit;
 pub use sarif::{fingerprint, repository_root, Sarif};
+pub use statistics::{fixable, ByRule};
 
 /// Totals over a run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     pub counts: Counts,
     pub errors: usize,
@@ -32,6 +34,8 @@ pub struct Summary {
     pub suppressed: usize,
     /// Distinct image references whose OS nothing tells (human summaries say so).
     pub unknown_images: usize,
+    /// Reported findings per rule (`--statistics`, JSON `byRule`).
+    pub by_rule: ByRule,
 }
 
 impl Summary {
@@ -50,6 +54,7 @@ impl Summary {
                 self.suppressed += 1;
                 continue;
             }
+            self.by_rule.add(f);
             match f.severity {
                 Severity::Error => self.errors += 1,
                 Severity::Warning => self.warnings += 1,
@@ -140,6 +145,8 @@ pub trait Sink {
 pub struct Human {
     handler: GraphicalReportHandler,
     pub quiet: bool,
+    /// `--statistics`: the per-rule table before the summary line.
+    pub statistics: bool,
 }
 
 impl Human {
@@ -155,6 +162,7 @@ impl Human {
                 .with_links(false)
                 .with_urls(false),
             quiet,
+            statistics: false,
         }
     }
 }
@@ -183,11 +191,25 @@ impl Sink for Human {
         Ok(())
     }
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
-        if !self.quiet {
-            writeln!(out, "{}", summary.line())?;
-        }
-        Ok(())
+        finish_text(out, summary, self.quiet, self.statistics)
     }
+}
+
+/// The end of human and concise output: the statistics table if asked, the summary line
+/// unless quiet.
+fn finish_text(
+    out: &mut dyn Write,
+    summary: &Summary,
+    quiet: bool,
+    statistics: bool,
+) -> io::Result<()> {
+    if statistics {
+        out.write_all(summary.by_rule.table().as_bytes())?;
+    }
+    if !quiet {
+        writeln!(out, "{}", summary.line())?;
+    }
+    Ok(())
 }
 
 /// For a finding moved from a render to its template: which render, and where in it.
@@ -227,6 +249,8 @@ fn rendered_suffix(f: &Finding) -> String {
 /// `path:line:col: severity[rule] message`, then the summary line.
 pub struct Concise {
     pub quiet: bool,
+    /// `--statistics`: the per-rule table before the summary line.
+    pub statistics: bool,
 }
 
 impl Sink for Concise {
@@ -248,10 +272,7 @@ impl Sink for Concise {
         Ok(())
     }
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
-        if !self.quiet {
-            writeln!(out, "{}", summary.line())?;
-        }
-        Ok(())
+        finish_text(out, summary, self.quiet, self.statistics)
     }
 }
 
@@ -299,6 +320,7 @@ impl Sink for Json {
             warnings: summary.warnings,
             infos: summary.infos,
             suppressed: summary.suppressed,
+            by_rule: summary.by_rule.json(),
         })
         .map_err(io::Error::other)?;
         out.write_all(b"  \"summary\": ")?;
@@ -374,6 +396,7 @@ struct JsonResource<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct JsonSummary {
     files: usize,
     documents: usize,
@@ -383,6 +406,7 @@ struct JsonSummary {
     warnings: usize,
     infos: usize,
     suppressed: usize,
+    by_rule: std::collections::BTreeMap<&'static str, statistics::JsonRuleCount>,
 }
 
 fn json_finding<'a>(r: &'a FileReport, f: &'a crate::finding::Finding) -> JsonFinding<'a> {

@@ -1,14 +1,16 @@
 //! SARIF 2.1.0 for code-scanning services (GitHub accepts it as is): every registry rule in
-//! `tool.driver.rules`, real regions, URIs relative to the repository root, fingerprints that
-//! survive line moves, logical locations for the Kubernetes object, suppressed findings kept
-//! with their justification.
+//! `tool.driver.rules`, real regions, percent-encoded URIs relative to the repository root,
+//! fingerprints that survive line moves and are unique in the run, logical locations for the
+//! Kubernetes object, the values profile of rendered findings, suppressed findings kept with
+//! their justification, and an automation id that names the run's values profiles.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use super::{Sink, Summary};
+use super::{rendered_suffix, Sink, Summary};
 use crate::engine::lint::FileReport;
 use crate::finding::{Finding, Severity};
 use crate::rules::{self, RULES};
@@ -16,10 +18,17 @@ use crate::rules::{self, RULES};
 /// Where rule docs are published: the rule's Markdown in the project repository.
 pub const DOCS_BASE: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/rules/");
 
+/// The name standard input has in reports when `--stdin-filename` does not name it.
+const UNNAMED_STDIN: &str = "<stdin>";
+
 pub struct Sarif {
     root: PathBuf,
     cwd: PathBuf,
     written: usize,
+    /// `runs[0].automationDetails.id`: `winlint/<profiles>/`.
+    automation_id: String,
+    /// How often each fingerprint was given, to number findings that share one.
+    fingerprints: HashMap<String, usize>,
 }
 
 impl Sarif {
@@ -30,7 +39,19 @@ impl Sarif {
             root,
             cwd,
             written: 0,
+            automation_id: "winlint/default/".into(),
+            fingerprints: HashMap::new(),
         }
+    }
+
+    /// The run's values profiles (config order) name the analysis, so that GitHub keeps
+    /// runs with other profiles apart (its category is the id up to the last `/`).
+    pub fn with_profiles<'p>(mut self, profiles: impl IntoIterator<Item = &'p str>) -> Sarif {
+        let names: Vec<&str> = profiles.into_iter().collect();
+        if !names.is_empty() {
+            self.automation_id = format!("winlint/{}/", names.join("+"));
+        }
+        self
     }
 
     fn header(&self) -> Value {
@@ -57,18 +78,36 @@ impl Sarif {
         })
     }
 
-    /// The path relative to the repository root, with `/`; paths outside it stay as typed.
-    fn uri(&self, shown: &str) -> String {
-        crate::engine::paths::relative_to(&self.root, &self.cwd, shown)
+    /// The artifact: the path relative to the repository root, with `/`, percent-encoded
+    /// (paths outside the root stay as typed); unnamed standard input is `stdin`, with no base.
+    fn artifact(&self, shown: &str) -> Value {
+        if shown == UNNAMED_STDIN {
+            return json!({"uri": "stdin", "description": {"text": "standard input"}});
+        }
+        let path = crate::engine::paths::relative_to(&self.root, &self.cwd, shown);
+        json!({"uri": percent_encode(&path), "uriBaseId": "%SRCROOT%"})
     }
 
-    fn result(&self, r: &FileReport, f: &Finding) -> Value {
+    /// The finding's fingerprint, numbered (`<hash>/1`, `/2`, ...) when an earlier finding
+    /// of the run has the same rule, file, object, field and profile.
+    fn unique_fingerprint(&mut self, f: &Finding, uri: &str) -> String {
+        let base = fingerprint(f, uri);
+        let seen = self.fingerprints.entry(base.clone()).or_insert(0);
+        *seen += 1;
+        match *seen {
+            1 => base,
+            n => format!("{base}/{}", n - 1),
+        }
+    }
+
+    fn result(&mut self, r: &FileReport, f: &Finding) -> Value {
         let start = r.source.position(f.primary.span.start);
         let end = r.source.position(f.primary.span.end);
-        let uri = self.uri(&r.path);
+        let artifact = self.artifact(&r.path);
+        let uri = artifact["uri"].as_str().unwrap_or_default().to_owned();
         let mut location = json!({
             "physicalLocation": {
-                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": artifact,
                 "region": {
                     "startLine": start.line,
                     "startColumn": start.column,
@@ -89,7 +128,7 @@ impl Sarif {
                 "kind": "resource",
             }]);
         }
-        let mut message = f.message.clone();
+        let mut message = f.message.clone() + &rendered_suffix(f);
         if let Some(help) = &f.help {
             message.push_str("\n\nhelp: ");
             message.push_str(help);
@@ -100,8 +139,15 @@ impl Sarif {
             "level": level(f.severity),
             "message": {"text": message},
             "locations": [location],
-            "partialFingerprints": {"winlint/v1": fingerprint(f, &uri)},
+            "partialFingerprints": {"winlint/v1": self.unique_fingerprint(f, &uri)},
         });
+        if let Some(at) = &f.rendered {
+            let mut rendered = json!({"profile": at.profile, "line": at.line});
+            if let Some(k) = &at.kustomization {
+                rendered["kustomization"] = json!(k);
+            }
+            result["properties"] = json!({"rendered": rendered});
+        }
         if let Some(i) = rule_index {
             result["ruleIndex"] = json!(i);
         }
@@ -130,7 +176,8 @@ fn description(doc: &str) -> String {
     body[..end].split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Stable under line moves: rule, file, object and field path, never the line.
+/// Stable under line moves: rule, file, object, field path and (for renders with a named
+/// values profile other than `default`) the profile, never the line.
 pub fn fingerprint(f: &Finding, uri: &str) -> String {
     let resource = f
         .resource
@@ -145,8 +192,13 @@ pub fn fingerprint(f: &Finding, uri: &str) -> String {
         })
         .unwrap_or_default();
     let field = f.field.as_deref().unwrap_or(&f.message);
+    let profile = f
+        .rendered
+        .as_ref()
+        .and_then(|r| r.profile.as_deref())
+        .filter(|p| *p != "default");
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [f.rule, uri, &resource, field] {
+    for part in [f.rule, uri, &resource, field].into_iter().chain(profile) {
         for b in part.bytes().chain(std::iter::once(0)) {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
@@ -164,7 +216,8 @@ impl Sink for Sarif {
                 out.write_all(b",")?;
             }
             self.written += 1;
-            serde_json::to_writer(&mut *out, &self.result(r, f)).map_err(io::Error::other)?;
+            let result = self.result(r, f);
+            serde_json::to_writer(&mut *out, &result).map_err(io::Error::other)?;
             out.write_all(b"\n")?;
         }
         Ok(())
@@ -174,16 +227,21 @@ impl Sink for Sarif {
         if self.written == 0 {
             self.begin(out)?;
         }
-        out.write_all(b"]}]}\n")
+        let automation = json!({"id": self.automation_id});
+        writeln!(out, "],\"automationDetails\":{automation}}}]}}")
     }
 }
 
 impl Sarif {
     fn begin(&self, out: &mut dyn Write) -> io::Result<()> {
-        let root_uri = format!(
-            "file://{}/",
-            self.root.to_string_lossy().trim_end_matches('/')
-        );
+        let root = self.root.to_string_lossy().replace('\\', "/");
+        // A drive letter's `:` needs no escape in an absolute URI.
+        let root = percent_encode(root.trim_end_matches('/')).replace("%3A", ":");
+        let root_uri = if root.starts_with('/') {
+            format!("file://{root}/")
+        } else {
+            format!("file:///{root}/")
+        };
         let head = json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
@@ -211,4 +269,34 @@ pub fn repository_root(cwd: &Path) -> PathBuf {
         dir = d.parent();
     }
     cwd.to_path_buf()
+}
+
+/// A path as a URI reference: bytes outside RFC 3986's unreserved set, sub-delimiters, `@`
+/// and `/` are percent-encoded (spaces, `#`, `%`, `?`, `:`, non-ASCII as UTF-8).
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&b);
+        if keep {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_encode;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(percent_encode("a/b c#1%.yaml"), "a/b%20c%231%25.yaml");
+        assert_eq!(
+            percent_encode("d\u{e9}j\u{e0}/x?.yml"),
+            "d%C3%A9j%C3%A0/x%3F.yml"
+        );
+        assert_eq!(percent_encode("C:/w"), "C%3A/w");
+    }
 }
