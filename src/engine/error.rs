@@ -10,8 +10,9 @@ pub enum Error {
     #[diagnostic(help("check the path; winlint takes files and directories"))]
     PathNotFound(String),
 
-    #[error("cannot read config file `{path}`: {source}")]
-    #[diagnostic()]
+    // The cause is printed once, by miette's cause chain, not in the message too.
+    #[error("cannot read config file `{path}`")]
+    #[diagnostic(help("check the path given to --config"))]
     ConfigRead {
         path: String,
         #[source]
