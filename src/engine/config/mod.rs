@@ -109,6 +109,15 @@ impl Config {
         }
     }
 
+    /// winlint's own files, which a directory walk must not lint as manifests: this config
+    /// file, its baseline, the image lock, and `extra` (the command line's baseline files).
+    pub fn own_files(&self, cwd: &Path, extra: &[Option<&Path>]) -> Vec<PathBuf> {
+        let mut own = vec![self.lock_path(cwd)];
+        own.extend(self.path.iter().chain(&self.baseline).map(|p| cwd.join(p)));
+        own.extend(extra.iter().flatten().map(|p| cwd.join(p)));
+        own
+    }
+
     /// Reads the image lock when there is one: a missing lock is no lock; an unreadable or
     /// malformed one is an error (its facts would silently go missing otherwise).
     pub fn load_lock(&mut self, cwd: &Path) -> Result<(), Error> {
