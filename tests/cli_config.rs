@@ -97,3 +97,104 @@ fn a_missing_shared_folder_skips_outside_ci_and_fails_in_ci() {
         }
     }
 }
+
+/// Every rule name, from `winlint rules --format json`.
+fn rule_names() -> Vec<String> {
+    let run = winlint(&["rules", "--format", "json"], None);
+    common::json(&run)
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|r| r["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn completions_offer_rule_names_not_files() {
+    let names = rule_names();
+    assert!(names.len() > 40, "{names:?}");
+    let bash = winlint(&["completions", "bash"], None);
+    assert_eq!(bash.code, 0, "{}", bash.stderr);
+    // The bash case arms of `--select`, `--ignore` and `winlint rule` list the names.
+    for arm in ["--select)", "--ignore)"] {
+        let at = bash.stdout.find(arm).expect(arm);
+        let body = &bash.stdout[at..at + bash.stdout[at..].find(";;").expect("arm end")];
+        assert!(
+            !body.contains("compgen -f"),
+            "{arm} completes files: {body}"
+        );
+        for n in names.iter().map(String::as_str).chain(["pedantic", "all"]) {
+            assert!(body.contains(n), "{arm} lacks {n}");
+        }
+    }
+    let rule = bash
+        .stdout
+        .find("winlint__subcmd__rule)")
+        .expect("rule arm");
+    let opts = bash.stdout[rule..].lines().nth(1).unwrap_or_default();
+    assert!(names.iter().all(|n| opts.contains(n.as_str())), "{opts}");
+    let fish = winlint(&["completions", "fish"], None);
+    assert_eq!(fish.code, 0, "{}", fish.stderr);
+    for needle in [
+        "-l select",
+        "-l ignore",
+        "__fish_winlint_using_subcommand rule\" -f -a",
+    ] {
+        // One `complete` command per option; a value list with summaries spans lines.
+        let line = fish
+            .stdout
+            .split("\ncomplete ")
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no fish line with {needle}"));
+        assert!(line.contains(" -f "), "{needle} completes files: {line}");
+        assert!(names.iter().all(|n| line.contains(n.as_str())), "{line}");
+    }
+}
+
+/// The real bash, completing with the generated script: the rule name under the cursor.
+#[test]
+fn bash_completes_a_rule_name_and_select_keeps_comma_lists() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("winlint.bash");
+    std::fs::write(&script, winlint(&["completions", "bash"], None).stdout).expect("write");
+    let complete = |words: &str| {
+        let program = format!(
+            "source \"$1\"; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+             _winlint winlint \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; \
+             printf '%s\\n' \"${{COMPREPLY[@]}}\""
+        );
+        let out = std::process::Command::new("bash")
+            .args(["-c", &program, "bash"])
+            .arg(&script)
+            .output()
+            .expect("bash runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(
+        complete("winlint --select windows-ta"),
+        "windows-taint-not-tolerated\n"
+    );
+    assert_eq!(complete("winlint --ignore pedan"), "pedantic\n");
+    assert_eq!(complete("winlint rule pod-os"), "pod-os-label-mismatch\n");
+    // Parsing is unchanged: a comma-separated list still selects both.
+    let run = winlint(
+        &[
+            "--select",
+            "pedantic,missing-pod-os-field",
+            "--ignore",
+            "windows-taint-not-tolerated,unknown-field",
+            "--format",
+            "concise",
+            "fixtures/examples",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("[missing-pod-os-field]"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("[unknown-field]"), "{}", run.stdout);
+    assert!(!run.stdout.contains("[windows-taint-not-tolerated]"));
+}
