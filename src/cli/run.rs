@@ -174,6 +174,7 @@ fn load_config(args: &Args, cwd: &std::path::Path) -> Result<config::Config, Err
         }
     }
     config.no_suppressions |= args.no_suppressions;
+    config.kube_version = args.kube_version.clone();
     config.rules.select.extend(args.select.iter().cloned());
     config.rules.ignore.extend(args.ignore.iter().cloned());
     Ok(config)

@@ -69,6 +69,9 @@ pub struct Config {
     pub lock_file: Option<PathBuf>,
     /// `images.insecureRegistries`: host[:port] globs asked over plain HTTP.
     pub insecure_registries: Vec<String>,
+    /// `--kube-version`: the Kubernetes version the manifests are for (default: the one
+    /// winlint's API model targets), for `api-version-removed`.
+    pub kube_version: Option<String>,
 }
 
 /// `path` relative to `cwd`, as a user reads it.
@@ -107,6 +110,15 @@ impl Config {
             Some(dir) if !dir.as_os_str().is_empty() => cwd.join(dir).join(LOCK_FILE_NAME),
             _ => cwd.join(LOCK_FILE_NAME),
         }
+    }
+
+    /// The minor version of the Kubernetes the manifests are for: `--kube-version`, else the
+    /// one winlint's API model targets.
+    pub fn kube_minor(&self) -> u32 {
+        self.kube_version
+            .as_deref()
+            .and_then(crate::rules::kube_minor)
+            .unwrap_or(crate::rules::TARGET_MINOR)
     }
 
     /// winlint's own files, which a directory walk must not lint as manifests: this config
