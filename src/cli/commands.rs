@@ -11,9 +11,6 @@ use crate::engine::error::Error;
 use crate::rules::{self, RULES};
 use crate::suggest::did_you_mean;
 
-/// The JSON Schema of `.winlint.yaml`.
-pub const CONFIG_SCHEMA: &str = include_str!("../../schemas/winlint-config.schema.json");
-
 pub(crate) fn run(
     command: &Command,
     out: &mut dyn Write,
@@ -76,7 +73,7 @@ pub(crate) fn run(
                 return Err(Error::Usage(format!("no rule named `{name}`{hint}")).into());
             }
         },
-        Command::ConfigSchema => out.write_all(CONFIG_SCHEMA.as_bytes())?,
+        Command::ConfigSchema => out.write_all(crate::engine::config::schema().as_bytes())?,
         Command::Profile { config } => {
             out.write_all(crate::cli::profile::render(config.as_deref())?.as_bytes())?
         }

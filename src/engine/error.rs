@@ -33,6 +33,15 @@ pub enum Error {
         help: Option<String>,
     },
 
+    /// Several config mistakes, each its own located diagnostic, in file order.
+    #[error("invalid config `{path}`: {} mistakes", mistakes.len())]
+    #[diagnostic(help("fix each mistake below; winlint reports them all at once"))]
+    ConfigMany {
+        path: String,
+        #[related]
+        mistakes: Vec<Error>,
+    },
+
     #[error("cannot read standard input: {0}")]
     #[diagnostic()]
     Stdin(std::io::Error),

@@ -5,6 +5,7 @@
 mod cluster;
 mod nodes;
 mod raw;
+mod schema;
 mod sections;
 mod source;
 
@@ -20,6 +21,7 @@ use crate::facts::images::{Classifier, Lock};
 use crate::facts::inventory::Inventory;
 use crate::facts::Context;
 use raw::RawConfig;
+pub use schema::schema;
 use source::Source;
 
 pub const FILE_NAME: &str = ".winlint.yaml";
@@ -249,11 +251,12 @@ pub fn parse_in(name: &str, text: &str, base: &Path) -> Result<Config, Error> {
 
 fn parse_at(name: &str, text: &str, base: &Path, check_files: bool) -> Result<Config, Error> {
     let src = Source::parse(name, text)?;
-    let raw = src.raw()?;
-    // Sections are checked in this order, so the first mistake reported stays the same.
-    sections::exclude(&src, &raw.exclude)?;
-    sections::per_path_ignores(&src, &raw.per_path_ignores)?;
-    sections::exemptions(&src, &raw.exemptions)?;
+    // Every mistake is collected, then all are reported together in file order.
+    let mut errors = Vec::new();
+    let raw = src.raw(&mut errors);
+    sections::exclude(&src, &raw.exclude, &mut errors);
+    sections::per_path_ignores(&src, &raw.per_path_ignores, &mut errors);
+    sections::exemptions(&src, &raw.exemptions, &mut errors);
     let mut config = Config {
         exclude: raw.exclude,
         per_path_ignores: raw.per_path_ignores.into_iter().collect(),
@@ -265,19 +268,20 @@ fn parse_at(name: &str, text: &str, base: &Path, check_files: bool) -> Result<Co
         ..Config::default()
     };
     if let Some(r) = raw.rules {
-        config.rules = sections::rules(&src, r)?;
+        config.rules = sections::rules(&src, r, &mut errors);
     }
     if let Some(helm) = raw.helm {
-        config.helm_profiles = sections::helm_profiles(&src, &helm, base, check_files)?;
+        config.helm_profiles = sections::helm_profiles(&src, &helm, base, check_files, &mut errors);
     }
     if let Some(c) = raw.cluster {
-        config.cluster = cluster::cluster(&src, c, name, base)?;
+        config.cluster = cluster::cluster(&src, c, name, base, &mut errors);
     }
     if let Some(mut images) = raw.images {
         config.images = sections::images(&mut images);
         config.lock_file = images.lock_file.map(|f| base.join(f));
         config.insecure_registries = images.insecure_registries;
     }
+    source::reported(name, errors)?;
     Ok(config)
 }
 
