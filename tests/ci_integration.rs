@@ -24,7 +24,9 @@ fn python() -> PathBuf {
 
 /// Validates a SARIF file against ../shared/schemas/sarif-schema-2.1.0.json.
 fn validate_sarif(path: &Path) {
-    let schema = root().join("../shared/schemas/sarif-schema-2.1.0.json");
+    let Some(schema) = common::shared_or_skip("schemas/sarif-schema-2.1.0.json") else {
+        return;
+    };
     let script = "import json,sys,jsonschema\nschema=json.load(open(sys.argv[1]))\ndoc=json.load(open(sys.argv[2]))\njsonschema.validate(doc, schema)\nprint(len(doc['runs'][0]['results']))";
     let out = Command::new(python())
         .arg("-c")
@@ -55,7 +57,9 @@ fn sarif_of(args: &[&str]) -> (serde_json::Value, PathBuf, tempfile::TempDir) {
 
 #[test]
 fn sarif_validates_on_the_corpus() {
-    let corpus = root().join("../shared/corpus");
+    let Some(corpus) = common::corpus_or_skip() else {
+        return;
+    };
     let (doc, path, _dir) = sarif_of(&[corpus.to_str().expect("utf-8")]);
     validate_sarif(&path);
     let results = doc["runs"][0]["results"].as_array().expect("results");

@@ -63,6 +63,33 @@ pub fn corpus() -> PathBuf {
     root().join("../shared/corpus")
 }
 
+/// `../shared/<rel>` when it is beside the checkout. Without it, a test that needs it is
+/// skipped outside CI, saying which folder is missing (written straight to stderr, which
+/// the test harness does not capture); in CI (`CI` set and not `false`) it fails instead, so
+/// a lost corpus cannot pass unnoticed.
+pub fn shared_or_skip(rel: &str) -> Option<PathBuf> {
+    let path = root().join("../shared").join(rel);
+    if path.exists() {
+        return Some(path);
+    }
+    let message = format!(
+        "{} is missing: the tests that need ../shared/{rel} (a folder beside the checkout) cannot run",
+        path.display()
+    );
+    let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    assert!(
+        !in_ci,
+        "{message} (CI is set, so this fails instead of skipping)"
+    );
+    let _ = writeln!(std::io::stderr(), "skipped: {message}");
+    None
+}
+
+/// The shared corpus, or `None` (the test returns early) outside CI when it is missing.
+pub fn corpus_or_skip() -> Option<PathBuf> {
+    shared_or_skip("corpus")
+}
+
 /// A snapshot body: the command, exit code, stdout and stderr.
 pub fn transcript(args: &[&str], run: &Run) -> String {
     format!(

@@ -1,6 +1,8 @@
 //! Property: for random edits of real corpus files, winlint never panics and every finding's
 //! line and column lie inside the file.
 
+mod common;
+
 #[path = "fuzz_smoke.rs"]
 #[allow(dead_code)]
 mod fuzz_smoke;
@@ -33,6 +35,9 @@ fn corpus_files() -> Vec<std::path::PathBuf> {
 
 #[test]
 fn random_edits_of_corpus_files() {
+    if common::corpus_or_skip().is_none() {
+        return;
+    }
     let files = corpus_files();
     assert!(files.len() > 1000, "corpus has {} files", files.len());
     let mut rng = fuzz_smoke_rng();

@@ -394,7 +394,8 @@ pub struct Args {
     #[arg(long, value_name = "NAMESPACE", help_heading = "Helm and Kustomize")]
     pub namespace: Option<String>,
 
-    /// Kubernetes version for `.Capabilities.KubeVersion`.
+    /// Kubernetes version for `.Capabilities.KubeVersion`, and the release whose served
+    /// apiVersions `api-version-removed` checks (default: 1.35).
     #[arg(long, value_name = "VERSION", help_heading = "Helm and Kustomize")]
     pub kube_version: Option<String>,
 

@@ -11,9 +11,6 @@ use crate::engine::error::Error;
 use crate::rules::{self, RULES};
 use crate::suggest::did_you_mean;
 
-/// The JSON Schema of `.winlint.yaml`.
-pub const CONFIG_SCHEMA: &str = include_str!("../../schemas/winlint-config.schema.json");
-
 pub(crate) fn run(
     command: &Command,
     out: &mut dyn Write,
@@ -77,15 +74,58 @@ pub(crate) fn run(
                 return Err(Error::Usage(format!("no rule named `{name}`{hint}")).into());
             }
         },
-        Command::ConfigSchema => out.write_all(CONFIG_SCHEMA.as_bytes())?,
+        Command::ConfigSchema => out.write_all(crate::engine::config::schema().as_bytes())?,
         Command::Profile { config } => {
             out.write_all(crate::cli::profile::render(config.as_deref())?.as_bytes())?
         }
         Command::Completions { shell } => {
-            let mut cmd = Args::command();
+            let mut cmd = completion_command();
             clap_complete::generate(*shell, &mut cmd, "winlint", out);
+            if *shell == clap_complete::Shell::Fish {
+                fish_rule_names(out)?;
+            }
         }
     }
     out.flush()?;
     Ok(EXIT_CLEAN)
+}
+
+/// The command line as completions describe it: `winlint rule NAME` takes rule names and
+/// `--select`/`--ignore` rule names, categories and `all`, so shells offer those (with each
+/// rule's summary where the shell shows one) instead of file names. Only the completions see
+/// these lists: parsing keeps plain strings, so a comma-separated `--select a,b` works and an
+/// unknown name gets a did-you-mean.
+fn completion_command() -> clap::Command {
+    use clap::builder::{PossibleValue, PossibleValuesParser};
+    let names: Vec<PossibleValue> = RULES
+        .iter()
+        .map(|r| PossibleValue::new(r.name()).help(rules::summary(*r)))
+        .collect();
+    let selectors: Vec<PossibleValue> = names
+        .iter()
+        .cloned()
+        .chain(crate::engine::settings::CATEGORIES.map(|c| PossibleValue::new(c).help("category")))
+        .chain([PossibleValue::new("all").help("every rule")])
+        .collect();
+    Args::command()
+        .mut_arg("select", |a| {
+            a.value_parser(PossibleValuesParser::new(selectors.clone()))
+        })
+        .mut_arg("ignore", |a| {
+            a.value_parser(PossibleValuesParser::new(selectors.clone()))
+        })
+        .mut_subcommand("rule", |c| {
+            c.mut_arg("name", |a| a.value_parser(PossibleValuesParser::new(names)))
+        })
+}
+
+/// clap_complete's fish script completes no positional argument: offer the rule names after
+/// `winlint rule` in its own line, and no file names there.
+fn fish_rule_names(out: &mut dyn Write) -> std::io::Result<()> {
+    let names: Vec<&str> = RULES.iter().map(|r| r.name()).collect();
+    writeln!(
+        out,
+        "complete -c winlint -n \"__fish_winlint_using_subcommand rule\" -f -a \"{}\"",
+        names.join(" ")
+    )
 }

@@ -65,7 +65,16 @@ pub(crate) fn prepare(args: &Args, read_lock: bool) -> Result<Prepared, RunError
         config.load_lock(&cwd)?;
     }
     let render = render_options(args, &config)?;
-    let mut inputs = walk::discover(&args.paths, &args.stdin_filename, args.follow_symlinks)?;
+    let own = config.own_files(
+        &cwd,
+        &[args.baseline.as_deref(), args.write_baseline.as_deref()],
+    );
+    let mut inputs = walk::discover_except(
+        &args.paths,
+        &args.stdin_filename,
+        args.follow_symlinks,
+        &own,
+    )?;
     let base = config.base.clone().unwrap_or_else(|| cwd.clone());
     let repo_root = output::repository_root(&cwd);
     let policy = Policy::new(&config, &base, &cwd, &repo_root, args.baseline.as_deref())?;
@@ -184,6 +193,7 @@ fn load_config(args: &Args, cwd: &std::path::Path) -> Result<config::Config, Err
         }
     }
     config.no_suppressions |= args.no_suppressions;
+    config.kube_version = args.kube_version.clone();
     config.rules.select.extend(args.select.iter().cloned());
     config.rules.ignore.extend(args.ignore.iter().cloned());
     Ok(config)

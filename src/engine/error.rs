@@ -10,8 +10,9 @@ pub enum Error {
     #[diagnostic(help("check the path; winlint takes files and directories"))]
     PathNotFound(String),
 
-    #[error("cannot read config file `{path}`: {source}")]
-    #[diagnostic()]
+    // The cause is printed once, by miette's cause chain, not in the message too.
+    #[error("cannot read config file `{path}`")]
+    #[diagnostic(help("check the path given to --config"))]
     ConfigRead {
         path: String,
         #[source]
@@ -30,6 +31,15 @@ pub enum Error {
         label: String,
         #[help]
         help: Option<String>,
+    },
+
+    /// Several config mistakes, each its own located diagnostic, in file order.
+    #[error("invalid config `{path}`: {} mistakes", mistakes.len())]
+    #[diagnostic(help("fix each mistake below; winlint reports them all at once"))]
+    ConfigMany {
+        path: String,
+        #[related]
+        mistakes: Vec<Error>,
     },
 
     #[error("cannot read standard input: {0}")]

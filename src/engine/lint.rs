@@ -229,6 +229,15 @@ fn lint_object(
 ) {
     let fallback = candidate.node.span;
     let node = candidate.node;
+    // A removed apiVersion is the mistake: the old version's fields differ from the served
+    // model, so its unknown fields and shape errors are not reported on top of it.
+    if let Some(f) = removed_api_version(&candidate, active, cx) {
+        out.push(f);
+        if let Ok(object) = candidate.decode() {
+            run_rules(object, node, active, cx, out, images, explained);
+        }
+        return;
+    }
     for u in candidate.unknown_fields() {
         let mut f = rules::unknown_field_diagnostic(&candidate.id, &u);
         f.field = Some(node.path_at(u.key_span.start));
@@ -243,6 +252,38 @@ fn lint_object(
             return;
         }
     };
+    run_rules(object, node, active, cx, out, images, explained);
+}
+
+/// `api-version-removed` for this object, when it is on and the object's apiVersion of its
+/// kind is not served by the Kubernetes version of the run.
+fn removed_api_version(
+    candidate: &crate::k8s::Candidate<'_, '_>,
+    active: &[&dyn Rule],
+    cx: &Scope<'_>,
+) -> Option<Finding> {
+    if !active
+        .iter()
+        .any(|r| r.name() == rules::API_VERSION_REMOVED.name)
+    {
+        return None;
+    }
+    let at = candidate.node.get("apiVersion")?.span;
+    let mut f = rules::api_version_removed_diagnostic(&candidate.id, at, cx.config.kube_minor())?;
+    f.field = Some("apiVersion".into());
+    Some(f)
+}
+
+/// The rules over one decoded object, then the one-mistake-one-finding pass.
+fn run_rules(
+    object: crate::k8s::Object<'_, '_>,
+    node: &crate::yaml::Node<'_>,
+    active: &[&dyn Rule],
+    cx: &Scope<'_>,
+    out: &mut Vec<Finding>,
+    images: &mut BTreeSet<String>,
+    explained: &mut Vec<Explained>,
+) {
     let first = out.len();
     let memo = Memo::default();
     let pod = object.workload().map(|w| Pod::new(w, &memo));

@@ -23,7 +23,7 @@ pub struct UnknownSelector {
     pub suggestion: Option<&'static str>,
 }
 
-const CATEGORIES: [&str; 3] = ["correctness", "suspicious", "pedantic"];
+pub const CATEGORIES: [&str; 3] = ["correctness", "suspicious", "pedantic"];
 
 /// Checks one entry of `select`/`ignore` (or a `severity` key when `names_only`).
 pub fn check_selector(entry: &str, names_only: bool) -> Result<(), UnknownSelector> {

@@ -11,6 +11,7 @@
 //! kustomization above it lists (or the kustomization file itself) stands for that
 //! kustomization.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::engine::error::Error;
@@ -195,6 +196,19 @@ pub fn discover(
     stdin_name: &str,
     follow_symlinks: bool,
 ) -> Result<Vec<Input>, Error> {
+    discover_except(paths, stdin_name, follow_symlinks, &[])
+}
+
+/// [`discover`], leaving out `own`: winlint's own files (the config, the baseline, the
+/// image lock), which are not manifests, when met while walking a directory. A file named
+/// on the command line is still read: naming it is the user's choice.
+pub fn discover_except(
+    paths: &[String],
+    stdin_name: &str,
+    follow_symlinks: bool,
+    own: &[PathBuf],
+) -> Result<Vec<Input>, Error> {
+    let own = own_set(own);
     let mut out = Vec::new();
     for arg in paths {
         if arg == "-" {
@@ -213,7 +227,7 @@ pub fn discover(
                 message: "not a regular file (FIFO, socket or device); skipped".into(),
             });
         } else {
-            walk_dir(path, follow_symlinks, &mut out);
+            walk_dir(path, follow_symlinks, &own, &mut out);
         }
     }
     out.sort_by(|a, b| a.display().cmp(b.display()));
@@ -250,7 +264,7 @@ fn named_file(arg: &str, path: &Path) -> Input {
 
 /// Walks one directory named on the command line. Skipped and unreadable entries go to
 /// `out` as they are met; the files found go through [`Found::into_inputs`] at the end.
-fn walk_dir(path: &Path, follow_symlinks: bool, out: &mut Vec<Input>) {
+fn walk_dir(path: &Path, follow_symlinks: bool, own: &HashSet<PathBuf>, out: &mut Vec<Input>) {
     let walker = ignore::WalkBuilder::new(path)
         .hidden(false)
         .require_git(false)
@@ -264,7 +278,26 @@ fn walk_dir(path: &Path, follow_symlinks: bool, out: &mut Vec<Input>) {
             Err(err) => out.push(unreadable(&err, path)),
         }
     }
+    // A `.winlint.yaml` or image lock found below is some folder's own config, whichever
+    // config this run uses.
+    found.files.retain(|f| {
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        name != crate::engine::config::FILE_NAME && name != crate::engine::config::LOCK_FILE_NAME
+    });
+    if !own.is_empty() {
+        found.files.retain(|f| !own.contains(&absolute(f)));
+    }
     found.into_inputs(out);
+}
+
+/// `p` made absolute against the current folder and resolved lexically, so that a file
+/// compares equal however it was reached (`./b.json`, `dir/../b.json`).
+fn absolute(p: &Path) -> PathBuf {
+    lexical(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+}
+
+fn own_set(own: &[PathBuf]) -> HashSet<PathBuf> {
+    own.iter().map(|p| absolute(p)).collect()
 }
 
 /// Sorts one walked entry: symlinks and special files named like manifests are reported

@@ -16,6 +16,8 @@ use crate::facts::{Context, Pod};
 use crate::finding::Finding;
 use crate::k8s::Object;
 
+pub(crate) use api_version_removed::META as API_VERSION_REMOVED;
+pub use api_version_removed::{api_version_removed_diagnostic, kube_minor, TARGET_MINOR};
 pub use duplicate_key::duplicate_key_diagnostic;
 pub use helm_dependency_missing::helm_dependency_missing_diagnostic;
 pub use helm_not_found::helm_not_found_diagnostic;
@@ -79,6 +81,7 @@ registry! {
     internal_error::InternalError,
     invalid_resource::InvalidResource,
     unknown_field::UnknownField,
+    api_version_removed::ApiVersionRemoved,
     duplicate_key::DuplicateKey,
     unused_suppression::UnusedSuppression,
     windows_workload_may_land_on_linux::WindowsWorkloadMayLandOnLinux,

@@ -1,5 +1,5 @@
 //! Validation of the `cluster:` section: one cluster model (node pools, a nodes file or a
-//! preset) and uniquely named runtime classes.
+//! preset) and uniquely named runtime classes. Every mistake is pushed to `errors`.
 
 use std::path::{Path, PathBuf};
 
@@ -17,30 +17,38 @@ pub(super) fn cluster(
     c: RawCluster,
     name: &str,
     base: &Path,
-) -> Result<Cluster, Error> {
-    one_model(src, &c)?;
+    errors: &mut Vec<Error>,
+) -> Cluster {
+    one_model(src, &c, errors);
     let mut cluster = Cluster::default();
     if let Some(pools) = c.node_pools {
-        cluster.pools = node_pools(src, pools)?;
+        cluster.pools = node_pools(src, pools, errors);
         cluster.source = ClusterSource::NodePools(PathBuf::from(name));
     }
     if let Some(file) = c.nodes {
-        let (pools, file) = nodes_file(src, &file, base)?;
-        cluster.pools = pools;
-        cluster.source = ClusterSource::Nodes {
-            config: PathBuf::from(name),
-            file,
-        };
+        match nodes_file(src, &file, base) {
+            Ok((pools, file)) => {
+                cluster.pools = pools;
+                cluster.source = ClusterSource::Nodes {
+                    config: PathBuf::from(name),
+                    file,
+                };
+            }
+            Err(e) => errors.push(e),
+        }
     }
     if let Some(p) = c.preset {
-        cluster = preset(src, &p, name)?;
+        match preset(src, &p, name) {
+            Ok(preset) => cluster = preset,
+            Err(e) => errors.push(e),
+        }
     }
-    cluster.runtime_classes = runtime_classes(src, c.runtime_classes)?;
-    Ok(cluster)
+    cluster.runtime_classes = runtime_classes(src, c.runtime_classes, errors);
+    cluster
 }
 
 /// At most one of `nodePools`, `nodes` and `preset`; the later one in the file is blamed.
-fn one_model(src: &Source<'_>, c: &RawCluster) -> Result<(), Error> {
+fn one_model(src: &Source<'_>, c: &RawCluster, errors: &mut Vec<Error>) {
     let mut given: Vec<&str> = [
         ("nodePools", c.node_pools.is_some()),
         ("nodes", c.nodes.is_some()),
@@ -51,7 +59,7 @@ fn one_model(src: &Source<'_>, c: &RawCluster) -> Result<(), Error> {
     .map(|(k, _)| *k)
     .collect();
     if given.len() <= 1 {
-        return Ok(());
+        return;
     }
     given.sort_by_key(|k| src.key(&["cluster", k]).map_or(0, |s| s.0));
     let at = src.key(&["cluster", given[1]]).unwrap_or((0, 0));
@@ -59,17 +67,18 @@ fn one_model(src: &Source<'_>, c: &RawCluster) -> Result<(), Error> {
         "`cluster` takes one of `nodePools`, `nodes` and `preset`, not both `{}` and `{}`",
         given[0], given[1]
     );
-    Err(src.error(at, message, "second cluster model", None))
+    let help = "keep one: `nodePools` (pools written here), `nodes` (a saved `kubectl get nodes -o yaml`) or `preset` (a built-in cluster)";
+    errors.push(src.error(at, message, "second cluster model", Some(help.into())));
 }
 
 /// `cluster.nodePools`: at least one pool.
-fn node_pools(src: &Source<'_>, pools: Vec<RawPool>) -> Result<Vec<NodePool>, Error> {
+fn node_pools(src: &Source<'_>, pools: Vec<RawPool>, errors: &mut Vec<Error>) -> Vec<NodePool> {
     if pools.is_empty() {
         let at = src.value(&[PathKey::Key("cluster"), PathKey::Key("nodePools")]);
         let message = "`cluster.nodePools` is empty".into();
-        return Err(src.error(at, message, "here", Some(shape_help("cluster"))));
+        errors.push(src.error(at, message, "here", Some(shape_help("cluster"))));
     }
-    Ok(pools.into_iter().map(pool_of).collect())
+    pools.into_iter().map(pool_of).collect()
 }
 
 /// `cluster.nodes`: the pools of a saved `kubectl get nodes` file, and its resolved path.
@@ -110,7 +119,8 @@ fn preset(src: &Source<'_>, p: &str, name: &str) -> Result<Cluster, Error> {
 fn runtime_classes(
     src: &Source<'_>,
     raw: Vec<RawRuntimeClass>,
-) -> Result<Vec<RuntimeClassDef>, Error> {
+    errors: &mut Vec<Error>,
+) -> Vec<RuntimeClassDef> {
     let classes: Vec<RuntimeClassDef> = raw.into_iter().map(runtime_class_of).collect();
     for (i, rc) in classes.iter().enumerate() {
         if classes[..i].iter().any(|o| o.name == rc.name) {
@@ -120,8 +130,9 @@ fn runtime_classes(
                 PathKey::Index(i),
             ]);
             let message = format!("`cluster.runtimeClasses`: `{}` is declared twice", rc.name);
-            return Err(src.error(at, message, "second declaration", None));
+            let help = Some("remove one, or give it another name".into());
+            errors.push(src.error(at, message, "second declaration", help));
         }
     }
-    Ok(classes)
+    classes
 }

@@ -5,6 +5,7 @@
 mod cluster;
 mod nodes;
 mod raw;
+mod schema;
 mod sections;
 mod source;
 
@@ -20,6 +21,7 @@ use crate::facts::images::{Classifier, Lock};
 use crate::facts::inventory::Inventory;
 use crate::facts::Context;
 use raw::RawConfig;
+pub use schema::schema;
 use source::Source;
 
 pub const FILE_NAME: &str = ".winlint.yaml";
@@ -72,6 +74,9 @@ pub struct Config {
     pub lock_file: Option<PathBuf>,
     /// `images.insecureRegistries`: host[:port] globs asked over plain HTTP.
     pub insecure_registries: Vec<String>,
+    /// `--kube-version`: the Kubernetes version the manifests are for (default: the one
+    /// winlint's API model targets), for `api-version-removed`.
+    pub kube_version: Option<String>,
 }
 
 /// `path` relative to `cwd`, as a user reads it.
@@ -110,6 +115,24 @@ impl Config {
             Some(dir) if !dir.as_os_str().is_empty() => cwd.join(dir).join(LOCK_FILE_NAME),
             _ => cwd.join(LOCK_FILE_NAME),
         }
+    }
+
+    /// The minor version of the Kubernetes the manifests are for: `--kube-version`, else the
+    /// one winlint's API model targets.
+    pub fn kube_minor(&self) -> u32 {
+        self.kube_version
+            .as_deref()
+            .and_then(crate::rules::kube_minor)
+            .unwrap_or(crate::rules::TARGET_MINOR)
+    }
+
+    /// winlint's own files, which a directory walk must not lint as manifests: this config
+    /// file, its baseline, the image lock, and `extra` (the command line's baseline files).
+    pub fn own_files(&self, cwd: &Path, extra: &[Option<&Path>]) -> Vec<PathBuf> {
+        let mut own = vec![self.lock_path(cwd)];
+        own.extend(self.path.iter().chain(&self.baseline).map(|p| cwd.join(p)));
+        own.extend(extra.iter().flatten().map(|p| cwd.join(p)));
+        own
     }
 
     /// Reads the image lock when there is one: a missing lock is no lock; an unreadable or
@@ -231,11 +254,12 @@ pub fn parse_in(name: &str, text: &str, base: &Path) -> Result<Config, Error> {
 
 fn parse_at(name: &str, text: &str, base: &Path, check_files: bool) -> Result<Config, Error> {
     let src = Source::parse(name, text)?;
-    let raw = src.raw()?;
-    // Sections are checked in this order, so the first mistake reported stays the same.
-    sections::exclude(&src, &raw.exclude)?;
-    sections::per_path_ignores(&src, &raw.per_path_ignores)?;
-    sections::exemptions(&src, &raw.exemptions)?;
+    // Every mistake is collected, then all are reported together in file order.
+    let mut errors = Vec::new();
+    let raw = src.raw(&mut errors);
+    sections::exclude(&src, &raw.exclude, &mut errors);
+    sections::per_path_ignores(&src, &raw.per_path_ignores, &mut errors);
+    sections::exemptions(&src, &raw.exemptions, &mut errors);
     let mut config = Config {
         exclude: raw.exclude,
         per_path_ignores: raw.per_path_ignores.into_iter().collect(),
@@ -247,19 +271,20 @@ fn parse_at(name: &str, text: &str, base: &Path, check_files: bool) -> Result<Co
         ..Config::default()
     };
     if let Some(r) = raw.rules {
-        config.rules = sections::rules(&src, r)?;
+        config.rules = sections::rules(&src, r, &mut errors);
     }
     if let Some(helm) = raw.helm {
-        config.helm_profiles = sections::helm_profiles(&src, &helm, base, check_files)?;
+        config.helm_profiles = sections::helm_profiles(&src, &helm, base, check_files, &mut errors);
     }
     if let Some(c) = raw.cluster {
-        config.cluster = cluster::cluster(&src, c, name, base)?;
+        config.cluster = cluster::cluster(&src, c, name, base, &mut errors);
     }
     if let Some(mut images) = raw.images {
         config.images = sections::images(&mut images);
         config.lock_file = images.lock_file.map(|f| base.join(f));
         config.insecure_registries = images.insecure_registries;
     }
+    source::reported(name, errors)?;
     Ok(config)
 }
 

@@ -1,5 +1,5 @@
 //! Validation and conversion of the config sections other than `cluster`: each function
-//! checks one section and reports its first mistake at its node.
+//! checks one section and pushes every mistake, at its node, to `errors`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,44 +15,65 @@ use crate::suggest::did_you_mean;
 use crate::yaml::{Node, PathKey};
 
 /// `exclude:`: every entry must be a glob.
-pub(super) fn exclude(src: &Source<'_>, globs: &[String]) -> Result<(), Error> {
+pub(super) fn exclude(src: &Source<'_>, globs: &[String], errors: &mut Vec<Error>) {
     for (i, g) in globs.iter().enumerate() {
         if let Err(e) = globset::Glob::new(g) {
             let at = src.value(&[PathKey::Key("exclude"), PathKey::Index(i)]);
             let message = format!("`exclude[{i}]`: invalid glob: {e}");
-            return Err(src.error(at, message, "here", None));
+            errors.push(src.error(at, message, "here", Some(GLOB_HELP.into())));
         }
     }
-    Ok(())
 }
+
+const GLOB_HELP: &str = "write a glob such as `vendor/**` or `charts/*/templates/*.yaml`";
 
 /// `perPathIgnores:`: glob keys naming rules or categories; errors point at the glob.
 pub(super) fn per_path_ignores(
     src: &Source<'_>,
     ignores: &BTreeMap<String, Vec<String>>,
-) -> Result<(), Error> {
+    errors: &mut Vec<Error>,
+) {
     for (glob, names) in ignores {
         let at = src.key(&["perPathIgnores", glob]).unwrap_or((0, 0));
         if let Err(e) = globset::Glob::new(glob) {
             let message = format!("`perPathIgnores`: invalid glob `{glob}`: {e}");
-            return Err(src.error(at, message, "here", None));
+            errors.push(src.error(at, message, "here", Some(GLOB_HELP.into())));
         }
-        for name in names {
+        for (i, name) in names.iter().enumerate() {
             if let Err(u) = check_selector(name, false) {
                 let message = format!(
                     "`perPathIgnores.{glob}`: unknown rule or category `{}`",
                     u.entry
                 );
-                let help = u.suggestion.map(did_you_mean);
-                return Err(src.error(at, message, "in this entry", help));
+                let path = [
+                    PathKey::Key("perPathIgnores"),
+                    PathKey::Key(glob),
+                    PathKey::Index(i),
+                ];
+                let item = Some(src.value(&path))
+                    .filter(|v| *v != (0, 0))
+                    .unwrap_or(at);
+                errors.push(src.error(
+                    item,
+                    message,
+                    "not a rule, category or `all`",
+                    Some(selector_help(u.suggestion)),
+                ));
             }
         }
     }
-    Ok(())
+}
+
+/// The help for an unknown rule or category: the near name, else where the names are.
+fn selector_help(suggestion: Option<&str>) -> String {
+    match suggestion {
+        Some(s) => did_you_mean(s),
+        None => "`winlint rules` lists the rule names; the categories are `correctness`, `suspicious`, `pedantic`, and `all`".into(),
+    }
 }
 
 /// `exemptions:`: known rules and valid namespace, kind and name globs.
-pub(super) fn exemptions(src: &Source<'_>, exemptions: &[Exemption]) -> Result<(), Error> {
+pub(super) fn exemptions(src: &Source<'_>, exemptions: &[Exemption], errors: &mut Vec<Error>) {
     for (i, x) in exemptions.iter().enumerate() {
         let entry = [PathKey::Key("exemptions"), PathKey::Index(i)];
         for (j, name) in x.rules.iter().enumerate() {
@@ -62,17 +83,21 @@ pub(super) fn exemptions(src: &Source<'_>, exemptions: &[Exemption]) -> Result<(
                     "`exemptions[{i}].rules`: unknown rule or category `{}`",
                     u.entry
                 );
-                return Err(src.error(at, message, "here", u.suggestion.map(did_you_mean)));
+                errors.push(src.error(at, message, "here", Some(selector_help(u.suggestion))));
             }
         }
         for glob in x.namespaces.iter().chain(&x.kinds).chain(&x.names) {
             if let Err(e) = globset::Glob::new(glob) {
                 let message = format!("`exemptions[{i}]`: invalid glob `{glob}`: {e}");
-                return Err(src.error(src.value(&entry), message, "in this entry", None));
+                errors.push(src.error(
+                    src.value(&entry),
+                    message,
+                    "in this entry",
+                    Some(GLOB_HELP.into()),
+                ));
             }
         }
     }
-    Ok(())
 }
 
 /// `azurePolicy:`: each list left out keeps its default.
@@ -91,14 +116,14 @@ pub(super) fn azure_policy(raw: Option<RawAzurePolicy>) -> AzurePolicy {
 }
 
 /// `rules:`: `select` and `ignore` take rules, categories or `all`; `severity` takes rules.
-pub(super) fn rules(src: &Source<'_>, r: RawRules) -> Result<RuleSettings, Error> {
+pub(super) fn rules(src: &Source<'_>, r: RawRules, errors: &mut Vec<Error>) -> RuleSettings {
     for (list, entries) in [("select", &r.select), ("ignore", &r.ignore)] {
         for (i, entry) in entries.iter().enumerate() {
             if let Err(u) = check_selector(entry, false) {
                 let at = src.value(&[PathKey::Key("rules"), PathKey::Key(list), PathKey::Index(i)]);
                 let message = format!("`rules.{list}`: unknown rule or category `{}`", u.entry);
-                let help = u.suggestion.map(did_you_mean);
-                return Err(src.error(at, message, "not a rule, category or `all`", help));
+                let help = Some(selector_help(u.suggestion));
+                errors.push(src.error(at, message, "not a rule, category or `all`", help));
             }
         }
     }
@@ -106,14 +131,19 @@ pub(super) fn rules(src: &Source<'_>, r: RawRules) -> Result<RuleSettings, Error
         if let Err(u) = check_selector(name, true) {
             let at = src.key(&["rules", "severity", name]).unwrap_or((0, 0));
             let message = format!("`rules.severity`: unknown rule `{}`", u.entry);
-            return Err(src.error(at, message, "not a rule", u.suggestion.map(did_you_mean)));
+            let help = match u.suggestion {
+                Some(s) => did_you_mean(s),
+                None => "`severity` takes rule names (`winlint rules` lists them), not categories"
+                    .into(),
+            };
+            errors.push(src.error(at, message, "not a rule", Some(help)));
         }
     }
-    Ok(RuleSettings {
+    RuleSettings {
         select: r.select,
         ignore: r.ignore,
         severity: r.severity.into_iter().map(|(k, v)| (k, v.into())).collect(),
-    })
+    }
 }
 
 /// `helm.valuesProfiles`: each profile's values files, in file order; with `check_files`
@@ -123,7 +153,8 @@ pub(super) fn helm_profiles(
     helm: &RawHelm,
     base: &Path,
     check_files: bool,
-) -> Result<Vec<(String, Vec<PathBuf>)>, Error> {
+    errors: &mut Vec<Error>,
+) -> Vec<(String, Vec<PathBuf>)> {
     let profiles = src
         .node(&[PathKey::Key("helm"), PathKey::Key("valuesProfiles")])
         .and_then(Node::as_map)
@@ -147,13 +178,14 @@ pub(super) fn helm_profiles(
                     format!("`helm.valuesProfiles.{name}`: values file `{file}` does not exist");
                 let help = Some("paths are relative to the folder of the config file".into());
                 let at = (item.span.start, item.span.len());
-                return Err(src.error(at, message, "not found next to the config file", help));
+                errors.push(src.error(at, message, "not found next to the config file", help));
+                continue;
             }
             files.push(std::path::absolute(&path).unwrap_or(path));
         }
         out.push((name, files));
     }
-    Ok(out)
+    out
 }
 
 /// `images:`: the user's patterns on top of the built-in tables.

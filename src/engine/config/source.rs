@@ -5,7 +5,10 @@ use miette::NamedSource;
 
 use super::raw::RawConfig;
 use crate::engine::error::Error;
-use crate::yaml::{from_node, parse_chunk, split_documents, Limits, Node, PathKey};
+use crate::k8s::{known, unknown_fields, Suggestion, UnknownField};
+use crate::yaml::{
+    from_node, parse_chunk, split_documents, DeError, Limits, Node, PathKey, PathSeg, Span, Value,
+};
 
 /// A byte offset and length in the config text; `(0, 0)` when the path is not in the file.
 pub(super) type At = (usize, usize);
@@ -41,24 +44,93 @@ impl<'t> Source<'t> {
         Ok(source)
     }
 
-    /// The document as the serde structs; a shape error points at the offending node and
-    /// shows the expected shape of its top-level section.
-    pub(super) fn raw(&self) -> Result<RawConfig, Error> {
+    /// The document as the serde structs, with every shape mistake pushed to `errors`: each
+    /// key the config does not have, then the first wrong value of each top-level section
+    /// (serde stops at one; that section is then left out and the rest read again).
+    pub(super) fn raw(&self, errors: &mut Vec<Error>) -> RawConfig {
         let Some(root) = &self.root else {
-            return Ok(RawConfig::default());
+            return RawConfig::default();
         };
-        from_node(root).map_err(|e| {
-            let span = e.span.unwrap_or_default();
-            let path = e.path_string();
-            let message = if path.is_empty() {
-                e.message.clone()
-            } else {
-                format!("`{path}`: {}", e.message)
+        let unknown = unknown_fields("winlint-config", known::<RawConfig>, root);
+        errors.extend(unknown.iter().map(|u| self.unknown_key(u)));
+        let mut tree = root.clone();
+        let spans: Vec<Span> = unknown.iter().map(|u| u.key_span).collect();
+        strip(&mut tree, &spans);
+        loop {
+            let e = match from_node::<RawConfig>(&tree) {
+                Ok(raw) => return raw,
+                Err(e) => e,
             };
-            let section = path.split(['.', '[']).next().unwrap_or_default();
-            let help = Some(shape_help(section));
-            self.error((span.start, span.len()), message, "here", help)
-        })
+            errors.push(self.shape_error(&e));
+            let Some(PathSeg::Key(section)) = e.path().into_iter().next() else {
+                return RawConfig::default();
+            };
+            let Value::Map(entries) = &mut tree.value else {
+                return RawConfig::default();
+            };
+            let before = entries.len();
+            entries.retain(|en| en.key.as_str() != Some(section.as_str()));
+            if entries.len() == before {
+                return RawConfig::default();
+            }
+        }
+    }
+
+    /// A key the config does not have, with the key it most likely meant.
+    fn unknown_key(&self, u: &UnknownField) -> Error {
+        let path = if u.parent.is_empty() {
+            u.key.clone()
+        } else {
+            format!("{}.{}", u.parent, u.key)
+        };
+        // The keys accepted there, as serde would list them.
+        let parent: String = u
+            .parent
+            .split('[')
+            .map(|s| s.split_once(']').map_or(s, |(_, rest)| rest))
+            .collect();
+        let segments: Vec<&str> = parent.split('.').filter(|s| !s.is_empty()).collect();
+        let expected: Vec<String> = super::keys_at(&segments)
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect();
+        let message = if expected.is_empty() {
+            format!("`{path}`: unknown field `{}`", u.key)
+        } else {
+            format!(
+                "`{path}`: unknown field `{}`, expected one of {}",
+                u.key,
+                expected.join(", ")
+            )
+        };
+        let (label, help) = match &u.suggestion {
+            Some(Suggestion::Rename(name)) => {
+                ("not a config key", format!("did you mean `{name}`?"))
+            }
+            Some(Suggestion::MoveTo(to)) => {
+                ("not a key here", format!("`{}` belongs in `{to}`", u.key))
+            }
+            None => (
+                "not a config key",
+                shape_help(path.split(['.', '[']).next().unwrap_or_default()),
+            ),
+        };
+        let at = (u.key_span.start, u.key_span.len());
+        self.error(at, message, label, Some(help))
+    }
+
+    /// A value of the wrong type or shape, with the expected shape of its section.
+    fn shape_error(&self, e: &DeError) -> Error {
+        let span = e.span.unwrap_or_default();
+        let path = e.path_string();
+        let message = if path.is_empty() {
+            e.message.clone()
+        } else {
+            format!("`{path}`: {}", e.message)
+        };
+        let section = path.split(['.', '[']).next().unwrap_or_default();
+        let help = Some(shape_help(section));
+        self.error((span.start, span.len()), message, "here", help)
     }
 
     /// The node at `path`, if the file has one there.
@@ -102,10 +174,50 @@ impl<'t> Source<'t> {
     }
 }
 
+/// Removes the entries whose keys are at `spans` (keys already reported as unknown), so that
+/// serde reports the wrong values behind them.
+fn strip(node: &mut Node<'_>, spans: &[Span]) {
+    if spans.is_empty() {
+        return;
+    }
+    match &mut node.value {
+        Value::Map(entries) => {
+            entries.retain(|e| !spans.contains(&e.key.span));
+            for e in entries {
+                strip(&mut e.value, spans);
+            }
+        }
+        Value::Seq(items) => {
+            for item in items {
+                strip(item, spans);
+            }
+        }
+        Value::Scalar(_) => {}
+    }
+}
+
+/// The mistakes of one config as one error: the mistake itself when there is one, else all
+/// of them in file order.
+pub(super) fn reported(name: &str, mut errors: Vec<Error>) -> Result<(), Error> {
+    errors.sort_by_key(|e| match e {
+        Error::Config { path, span, .. } => (path != name, span.offset()),
+        _ => (true, 0),
+    });
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        _ => Err(Error::ConfigMany {
+            path: name.to_owned(),
+            mistakes: errors,
+        }),
+    }
+}
+
 /// The shape of one top-level section, for the help of a config error in it.
 pub(super) fn shape_help(section: &str) -> String {
     let shape = match section {
         "images" => "images:\n  windows: [\"myregistry.azurecr.io/windows/*\"]\n  linux: [\"myregistry.azurecr.io/*\"]\n  multiOS: []\n  lockFile: .winlint-images.lock\n  insecureRegistries: [\"localhost:5000\"]",
+        "failOn" => "failOn: warning   # error, warning, info or never",
         "rules" => "rules:\n  select: [pedantic]\n  ignore: [missing-pod-os-field]\n  severity: {windows-build-unpinned: error}",
         "cluster" => "cluster:\n  nodePools:            # or `nodes: nodes.yaml`, or `preset: aks`\n  - name: windows-2022\n    labels: {kubernetes.io/os: windows, node.kubernetes.io/windows-build: \"10.0.20348\"}\n    taints: [{key: os, value: windows, effect: NoSchedule}]\n  runtimeClasses:\n  - name: windows-2022\n    handler: runhcs-wcow-process\n    scheduling: {nodeSelector: {kubernetes.io/os: windows}}",
         _ => "cluster: {...}   # node pools, nodes file or preset; runtimeClasses\nimages: {...}    # windows, linux, multiOS patterns; lockFile, insecureRegistries\nrules: {...}     # select, ignore, severity",
