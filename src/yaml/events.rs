@@ -5,8 +5,10 @@
 
 use std::borrow::Cow;
 
+use std::cell::Cell;
 use std::io::{Chain, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
 
 use libyaml_safer::{Encoding, EventData, Parser, ScalarStyle};
 
@@ -30,6 +32,8 @@ pub(super) struct Events<'a> {
     parser: Parser<Chain<&'a [u8], &'static [u8]>>,
     text: &'a str,
     base: usize,
+    /// Whether a final line break was supplied (see [`Events::new`]).
+    appended: bool,
     done: bool,
 }
 
@@ -46,7 +50,9 @@ impl<'a> Events<'a> {
         };
         // libyaml-safer 0.3.0 panics on a block scalar that ends the input without a line
         // break: a final newline, appended without copying, changes no event and no offset.
-        let end: &'static [u8] = if text.ends_with('\n') { b"" } else { b"\n" };
+        // A block scalar that ends at that break has it removed again from its value.
+        let appended = !text.ends_with('\n');
+        let end: &'static [u8] = if appended { b"\n" } else { b"" };
         let mut parser = Parser::new();
         parser.set_encoding(Encoding::Utf8);
         parser.set_input(text.as_bytes().chain(end));
@@ -54,6 +60,7 @@ impl<'a> Events<'a> {
             parser,
             text,
             base,
+            appended,
             done: false,
         }
     }
@@ -62,8 +69,12 @@ impl<'a> Events<'a> {
     /// states it did not port, such as a tag followed by `,` in a flow collection) becomes a
     /// parse error of this document instead of ending the run.
     fn parse(&mut self) -> Result<libyaml_safer::Event, ParseError> {
+        quiet_parser_panics();
         let parser = &mut self.parser;
-        match catch_unwind(AssertUnwindSafe(|| parser.parse())) {
+        IN_PARSER.set(true);
+        let result = catch_unwind(AssertUnwindSafe(|| parser.parse()));
+        IN_PARSER.set(false);
+        match result {
             Ok(Ok(ev)) => Ok(ev),
             Ok(Err(e)) => Err(self.error(&e)),
             Err(_) => Err(ParseError {
@@ -118,12 +129,18 @@ impl<'a> Iterator for Events<'a> {
                 EventData::Scalar {
                     anchor,
                     tag,
-                    value,
+                    mut value,
                     style,
                     ..
                 } => {
                     if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
                         span.start = self.block_content_start(span);
+                        if self.appended
+                            && ev.end_mark.index as usize > self.text.len()
+                            && value.ends_with('\n')
+                        {
+                            value.pop();
+                        }
                     }
                     Event::Scalar(scalar(value, style, tag), anchor)
                 }
@@ -143,6 +160,24 @@ impl<'a> Iterator for Events<'a> {
         }
         None
     }
+}
+
+thread_local! {
+    static IN_PARSER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A panic caught in [`Events::parse`] is a parse error, not a crash: keep the panic hook
+/// from printing it (other panics still print as before).
+fn quiet_parser_panics() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_PARSER.get() {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// A scalar: only plain scalars are resolved later, and only core-schema tags are kept

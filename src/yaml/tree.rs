@@ -537,6 +537,35 @@ mod tests {
     }
 
     #[test]
+    fn go_yaml_constructs() {
+        // Tabs leading the continuation lines of a double-quoted scalar (folded away).
+        let docs = parse("a: \"x \\n\n\t\ty\"\n").expect("tabs in a quoted scalar");
+        assert_eq!(docs[0].root.get("a").and_then(Node::as_str), Some("x \n y"));
+        // A flow sequence closed at its key's indentation.
+        let docs = parse("k:\n  args: [\n    \"a\",\n  ]\n  b: 1\n").expect("flow sequence");
+        let k = docs[0].root.get("k").expect("k");
+        assert_eq!(
+            k.get("args").and_then(Node::as_seq).map(<[_]>::len),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn block_scalar_at_the_end_without_line_break() {
+        for (s, want) in [
+            ("a: |\n  x", "x"),
+            ("a: |\n  x\n", "x\n"),
+            ("a: |-\n  x", "x"),
+            ("a: >\n  x\n  y", "x y"),
+        ] {
+            let docs = parse(s).expect(s);
+            let a = docs[0].root.get("a").expect("a");
+            assert_eq!(a.as_str(), Some(want), "{s:?}");
+            assert_eq!(&s[a.span.start..a.span.start + 1], "x", "{s:?}");
+        }
+    }
+
+    #[test]
     fn comment_only_and_empty() {
         assert_eq!(parse("# just a comment\n").expect("ok").len(), 0);
         assert_eq!(parse("").expect("ok").len(), 0);
