@@ -90,9 +90,14 @@ impl<'a> Events<'a> {
     }
 
     fn error(&self, e: &libyaml_safer::Error) -> ParseError {
+        // A reader error (a control character) has no mark: find the character.
+        let at = match e.problem_mark() {
+            Some(m) => self.offset(m),
+            None => self.base + self.text.find(|c| !printable(c)).unwrap_or(0),
+        };
         ParseError {
             message: e.problem().to_string(),
-            at: e.problem_mark().map_or(self.base, |m| self.offset(m)),
+            at,
         }
     }
 }
@@ -160,6 +165,12 @@ impl<'a> Iterator for Events<'a> {
         }
         None
     }
+}
+
+/// The characters libyaml's reader accepts (YAML's c-printable).
+fn printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+        || c >= '\u{10000}'
 }
 
 thread_local! {

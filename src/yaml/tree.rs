@@ -343,8 +343,9 @@ impl<'a> Builder<'a> {
 
     /// Expands an alias, charging its nodes to the alias budget.
     fn alias(&mut self, name: &str, span: Span) -> Result<(), ParseError> {
-        let node = self.anchors.get(name).cloned().ok_or(ParseError {
-            message: "alias to an unknown anchor".into(),
+        // go-yaml's wording.
+        let node = self.anchors.get(name).cloned().ok_or_else(|| ParseError {
+            message: format!("unknown anchor '{name}' referenced"),
             at: span.start,
         })?;
         self.alias_nodes += count_nodes(&node);
