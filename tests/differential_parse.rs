@@ -61,21 +61,7 @@ fn winlint_parses_what_go_yaml_parses() {
             s.spawn(move || {
                 let dir = tempfile::tempdir().expect("temp dir");
                 while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let batch: Vec<&Input> = job.iter().map(|&i| &inputs[i]).collect();
-                    runs.fetch_add(1, Ordering::Relaxed);
-                    let mut out = Vec::new();
-                    match (batch.len(), compare(&batch, dir.path())) {
-                        (_, Outcome::Counted(c)) if c == "equal" => {
-                            out.extend(job.iter().map(|&i| (i, Outcome::Counted(c.clone()))));
-                        }
-                        (1, outcome) => out.push((job[0], outcome)),
-                        _ => {
-                            for &i in job {
-                                runs.fetch_add(1, Ordering::Relaxed);
-                                out.push((i, compare(&[&inputs[i]], dir.path())));
-                            }
-                        }
-                    }
+                    let out = run_group(inputs, job, dir.path(), runs);
                     results.lock().expect("lock").extend(out);
                 }
             });
@@ -121,6 +107,31 @@ fn winlint_parses_what_go_yaml_parses() {
         .sum();
     assert!(equal > 1000, "too few files compared: {counts:?}");
     assert!(counts.keys().any(|c| c.starts_with("refused by both")));
+}
+
+/// Builds a group of files; a group that fails or differs is split in halves until each
+/// file has its own outcome.
+fn run_group(
+    inputs: &[Input],
+    group: &[usize],
+    dir: &Path,
+    runs: &AtomicUsize,
+) -> Vec<(usize, Outcome)> {
+    let batch: Vec<&Input> = group.iter().map(|&i| &inputs[i]).collect();
+    runs.fetch_add(1, Ordering::Relaxed);
+    match compare(&batch, dir) {
+        Outcome::Counted(c) if c == "equal" => group
+            .iter()
+            .map(|&i| (i, Outcome::Counted(c.clone())))
+            .collect(),
+        outcome if group.len() == 1 => vec![(group[0], outcome)],
+        _ => {
+            let (a, b) = group.split_at(group.len() / 2);
+            let mut out = run_group(inputs, a, dir, runs);
+            out.extend(run_group(inputs, b, dir, runs));
+            out
+        }
+    }
 }
 
 /// Groups files into batches of at most [`BATCH`] in which no object id repeats (kustomize
@@ -290,8 +301,15 @@ fn refusal(stderr: &str) -> Refusal {
         Refusal::Yaml
     } else if stderr.contains("already defined at line") {
         Refusal::Other("duplicate key (kyaml refuses it; sigs.k8s.io/yaml keeps the last)")
-    } else if stderr.contains("missing Resource metadata") {
-        Refusal::Other("not a Kubernetes object (no kind or metadata)")
+    } else if [
+        "missing Resource metadata",
+        "missing metadata.name",
+        "missing kind",
+    ]
+    .iter()
+    .any(|m| stderr.contains(m))
+    {
+        Refusal::Other("not a Kubernetes object (no kind or metadata.name)")
     } else if stderr.contains("already registered id") {
         Refusal::Other("two objects with one id")
     } else {
