@@ -12,8 +12,8 @@ use std::sync::Once;
 
 use libyaml_safer::{Encoding, EventData, Parser, ScalarStyle};
 
+use super::leaf::{ParseError, Scalar, Span, Style};
 use super::split::Chunk;
-use super::tree::{ParseError, Scalar, Span, Style};
 
 /// What the span tree needs from one parse event. Anchors are by name.
 pub(super) enum Event<'a> {

@@ -6,6 +6,7 @@ mod de;
 pub mod decode;
 mod events;
 pub mod json;
+mod leaf;
 mod resolve;
 mod split;
 mod tree;

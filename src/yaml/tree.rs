@@ -2,47 +2,11 @@
 //! Aliases are expanded under a budget and nesting depth is bounded, so hostile input
 //! gives an error instead of exhausting memory or the stack.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::events::{Event, Events};
+pub use super::leaf::{ParseError, Scalar, Span, Style};
 use super::split::Chunk;
-
-/// A byte range in the file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Span {
-        Span { start, end }
-    }
-    pub fn len(&self) -> usize {
-        self.end.saturating_sub(self.start)
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// How a scalar was written: only plain scalars are resolved to numbers, booleans and null.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Style {
-    Plain,
-    Quoted,
-    Block,
-}
-
-#[derive(Clone, Debug)]
-pub struct Scalar<'a> {
-    pub text: Cow<'a, str>,
-    pub style: Style,
-    /// Suffix of a YAML core-schema tag (`!!str` gives `str`); other tags are ignored,
-    /// as Kubernetes' YAML-to-JSON conversion ignores them.
-    pub core_tag: Option<Box<str>>,
-}
 
 #[derive(Clone, Debug)]
 pub enum Value<'a> {
@@ -70,12 +34,6 @@ pub struct Doc<'a> {
     /// Later occurrences of a key already present in the same mapping (the API server keeps
     /// only the last one).
     pub duplicate_keys: Vec<(Span, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
-    pub message: String,
-    pub at: usize,
 }
 
 /// Resource limits for one chunk.
