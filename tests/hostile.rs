@@ -249,7 +249,10 @@ fn merge_keys_anchors_tags_and_odd_keys() {
         "{}",
         out.1
     );
-    expect(&out, "./anchors.yaml:3:4: error[invalid-yaml] invalid YAML: while parsing node, found unknown anchor");
+    expect(
+        &out,
+        "./anchors.yaml:3:4: error[invalid-yaml] invalid YAML: unknown anchor 'x' referenced",
+    );
     assert!(!out.1.contains("./tags.yaml"), "{}", out.1);
     expect(&out, "./keys.yaml:6:7: error[invalid-resource]");
 }

@@ -88,7 +88,7 @@ pub fn from_object_node<'de, T: de::Deserialize<'de>>(node: &Node<'_>) -> Result
 }
 
 /// What a scalar becomes after Kubernetes' YAML-to-JSON step.
-fn scalar_value(node: &Node<'_>) -> Resolved {
+pub(super) fn scalar_value(node: &Node<'_>) -> Resolved {
     let Value::Scalar(s) = &node.value else {
         return Resolved::Str;
     };

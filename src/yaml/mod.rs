@@ -1,9 +1,12 @@
 //! YAML with positions: split a file into documents, build a small span tree from
-//! saphyr-parser events, resolve scalars the way Kubernetes does, and deserialize
+//! libyaml-safer events (go-yaml's scanner), resolve scalars the way Kubernetes does, and deserialize
 //! the tree straight into typed models with errors that know where they happened.
 
 mod de;
 pub mod decode;
+mod events;
+pub mod json;
+mod leaf;
 mod resolve;
 mod split;
 mod tree;

@@ -16,17 +16,32 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
     let mut start = 0;
     let mut pos = 0;
+    // Directives (`%YAML`, `%TAG`) belong to the document that the next marker opens; they
+    // may only follow the start of the stream or a `...` line.
+    let mut after_end = true;
+    let mut directives: Option<usize> = None;
     while pos < bytes.len() {
         let end = memchr_newline(&bytes[pos..]).map_or(bytes.len(), |i| pos + i);
         let line = &bytes[pos..end];
-        let is_marker = line.starts_with(b"---")
-            && (line.len() == 3 || matches!(line[3], b' ' | b'\t' | b'\r'));
-        if is_marker && pos > start {
-            chunks.push(Chunk {
-                text: &text[start..pos],
-                offset: start,
-            });
-            start = pos;
+        if is_marker(line, b"---") {
+            let at = directives.unwrap_or(pos);
+            if at > start {
+                chunks.push(Chunk {
+                    text: &text[start..at],
+                    offset: start,
+                });
+                start = at;
+            }
+            after_end = false;
+            directives = None;
+        } else if is_marker(line, b"...") {
+            after_end = true;
+            directives = None;
+        } else if line.first() == Some(&b'%') && after_end {
+            directives.get_or_insert(pos);
+        } else if !is_blank_or_comment(line) {
+            after_end = false;
+            directives = None;
         }
         pos = end + 1;
     }
@@ -37,6 +52,18 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
         });
     }
     chunks
+}
+
+/// A `---` or `...` line: the marker followed by a blank or the end of the line.
+fn is_marker(line: &[u8], marker: &[u8]) -> bool {
+    line.starts_with(marker) && (line.len() == 3 || matches!(line[3], b' ' | b'\t' | b'\r'))
+}
+
+fn is_blank_or_comment(line: &[u8]) -> bool {
+    match line.iter().position(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(i) => line[i] == b'#',
+    }
 }
 
 fn memchr_newline(b: &[u8]) -> Option<usize> {
@@ -72,6 +99,21 @@ mod tests {
         assert_eq!(texts("---\r\na: 1\r\n"), vec![("---\r\na: 1\r\n", 0)]);
         assert_eq!(texts(""), vec![("", 0)]);
         assert_eq!(texts("---\n---\n"), vec![("---\n", 0), ("---\n", 4)]);
+    }
+
+    #[test]
+    fn directives_go_with_the_next_document() {
+        let s = "%YAML 1.2\n---\na: 1\n...\n%TAG ! tag:x,2000:\n---\nb: 2\n";
+        assert_eq!(
+            texts(s),
+            vec![
+                ("%YAML 1.2\n---\na: 1\n...\n", 0),
+                ("%TAG ! tag:x,2000:\n---\nb: 2\n", 23)
+            ]
+        );
+        // Not after `...`: a plain scalar's line, not a directive.
+        assert_eq!(texts("a\n%b\n---\n").len(), 2);
+        assert_eq!(texts("a\n%b\n---\n")[1], ("---\n", 5));
     }
 
     #[test]

@@ -1,49 +1,12 @@
-//! A span tree built from saphyr-parser events: every key and value keeps its byte range.
+//! A span tree built from the parser's events: every key and value keeps its byte range.
 //! Aliases are expanded under a budget and nesting depth is bounded, so hostile input
 //! gives an error instead of exhausting memory or the stack.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
-
+use super::events::{Event, Events};
+pub use super::leaf::{ParseError, Scalar, Span, Style};
 use super::split::Chunk;
-
-/// A byte range in the file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Span {
-        Span { start, end }
-    }
-    pub fn len(&self) -> usize {
-        self.end.saturating_sub(self.start)
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// How a scalar was written: only plain scalars are resolved to numbers, booleans and null.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Style {
-    Plain,
-    Quoted,
-    Block,
-}
-
-#[derive(Clone, Debug)]
-pub struct Scalar<'a> {
-    pub text: Cow<'a, str>,
-    pub style: Style,
-    /// Suffix of a YAML core-schema tag (`!!str` gives `str`); other tags are ignored,
-    /// as Kubernetes' YAML-to-JSON conversion ignores them.
-    pub core_tag: Option<Box<str>>,
-}
 
 #[derive(Clone, Debug)]
 pub enum Value<'a> {
@@ -71,12 +34,6 @@ pub struct Doc<'a> {
     /// Later occurrences of a key already present in the same mapping (the API server keeps
     /// only the last one).
     pub duplicate_keys: Vec<(Span, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
-    pub message: String,
-    pub at: usize,
 }
 
 /// Resource limits for one chunk.
@@ -207,10 +164,8 @@ pub enum PathKey<'k> {
 
 /// Parses one chunk of a file into its documents (usually one). Spans are file offsets.
 pub fn parse_chunk<'a>(chunk: Chunk<'a>, limits: Limits) -> Result<Vec<Doc<'a>>, ParseError> {
-    let offsets = Offsets::new(chunk);
     let mut b = Builder {
         limits,
-        offsets,
         docs: Vec::new(),
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -220,69 +175,35 @@ pub fn parse_chunk<'a>(chunk: Chunk<'a>, limits: Limits) -> Result<Vec<Doc<'a>>,
     // An error found at the end of the chunk (an unclosed bracket) belongs to the last
     // written character, not to the next document's `---`.
     let last = chunk.offset + chunk.text.trim_end().len().saturating_sub(1);
-    for ev in Parser::new_from_str(chunk.text) {
-        let (ev, span) = ev.map_err(|e| ParseError {
-            message: e.info().to_string(),
-            at: b.offsets.byte(e.marker()).min(last.max(chunk.offset)),
+    for ev in Events::new(chunk) {
+        let (ev, span) = ev.map_err(|mut e| {
+            e.at = e.at.min(last.max(chunk.offset));
+            e
         })?;
-        let span = Span::new(b.offsets.byte(&span.start), b.offsets.byte(&span.end));
         b.event(ev, span)?;
     }
     Ok(b.docs)
-}
-
-/// Converts saphyr's character indices into file byte offsets.
-struct Offsets {
-    base: usize,
-    /// `None` for ASCII chunks, where a character index is a byte index.
-    char_to_byte: Option<Vec<usize>>,
-}
-
-impl Offsets {
-    fn new(chunk: Chunk<'_>) -> Offsets {
-        let char_to_byte = (!chunk.text.is_ascii()).then(|| {
-            let mut v: Vec<usize> = chunk.text.char_indices().map(|(i, _)| i).collect();
-            v.push(chunk.text.len());
-            v
-        });
-        Offsets {
-            base: chunk.offset,
-            char_to_byte,
-        }
-    }
-    fn byte(&self, m: &Marker) -> usize {
-        let i = m.index();
-        let local = match &self.char_to_byte {
-            None => i,
-            Some(v) => v
-                .get(i)
-                .copied()
-                .unwrap_or_else(|| v.last().copied().unwrap_or(0)),
-        };
-        self.base + local
-    }
 }
 
 enum Frame<'a> {
     Seq {
         items: Vec<Node<'a>>,
         start: usize,
-        anchor: usize,
+        anchor: Option<String>,
     },
     Map {
         entries: Vec<Entry<'a>>,
         key: Option<Node<'a>>,
         start: usize,
-        anchor: usize,
+        anchor: Option<String>,
     },
 }
 
 struct Builder<'a> {
     limits: Limits,
-    offsets: Offsets,
     docs: Vec<Doc<'a>>,
     stack: Vec<Frame<'a>>,
-    anchors: HashMap<usize, Node<'a>>,
+    anchors: HashMap<String, Node<'a>>,
     alias_nodes: usize,
     duplicates: Vec<(Span, String)>,
 }
@@ -290,14 +211,16 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn event(&mut self, ev: Event<'a>, span: Span) -> Result<(), ParseError> {
         match ev {
-            Event::Scalar(text, style, anchor, tag) => {
-                let node = scalar_node(text, style, tag.as_deref(), span);
-                self.push(node, anchor, span)
+            Event::Scalar(scalar, anchor) => {
+                let node = Node {
+                    span,
+                    value: Value::Scalar(scalar),
+                };
+                self.push(node, anchor)
             }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _)
+            Event::SequenceStart(_) | Event::MappingStart(_)
                 if self.stack.len() >= self.limits.max_depth =>
             {
-                let _ = anchor;
                 Err(ParseError {
                     message: format!(
                         "nesting deeper than {} levels is not supported",
@@ -306,7 +229,7 @@ impl<'a> Builder<'a> {
                     at: span.start,
                 })
             }
-            Event::SequenceStart(anchor, _) => {
+            Event::SequenceStart(anchor) => {
                 self.stack.push(Frame::Seq {
                     items: Vec::new(),
                     start: span.start,
@@ -314,7 +237,7 @@ impl<'a> Builder<'a> {
                 });
                 Ok(())
             }
-            Event::MappingStart(anchor, _) => {
+            Event::MappingStart(anchor) => {
                 self.stack.push(Frame::Map {
                     entries: Vec::new(),
                     key: None,
@@ -325,12 +248,11 @@ impl<'a> Builder<'a> {
             }
             Event::SequenceEnd => self.end_seq(span),
             Event::MappingEnd => self.end_map(span),
-            Event::Alias(id) => self.alias(id, span),
+            Event::Alias(name) => self.alias(&name, span),
             Event::DocumentEnd => {
                 self.anchors.clear();
                 Ok(())
             }
-            _ => Ok(()),
         }
     }
 
@@ -347,7 +269,7 @@ impl<'a> Builder<'a> {
                     span: Span::new(start, end.max(start)),
                     value: Value::Seq(items),
                 };
-                self.push(node, anchor, span)
+                self.push(node, anchor)
             }
             _ => Err(unbalanced(span)),
         }
@@ -371,16 +293,17 @@ impl<'a> Builder<'a> {
                     span: Span::new(start, end.max(start)),
                     value: Value::Map(entries),
                 };
-                self.push(node, anchor, span)
+                self.push(node, anchor)
             }
             _ => Err(unbalanced(span)),
         }
     }
 
     /// Expands an alias, charging its nodes to the alias budget.
-    fn alias(&mut self, id: usize, span: Span) -> Result<(), ParseError> {
-        let node = self.anchors.get(&id).cloned().ok_or(ParseError {
-            message: "alias to an unknown anchor".into(),
+    fn alias(&mut self, name: &str, span: Span) -> Result<(), ParseError> {
+        // go-yaml's wording.
+        let node = self.anchors.get(name).cloned().ok_or_else(|| ParseError {
+            message: format!("unknown anchor '{name}' referenced"),
             at: span.start,
         })?;
         self.alias_nodes += count_nodes(&node);
@@ -393,12 +316,12 @@ impl<'a> Builder<'a> {
                 at: span.start,
             });
         }
-        self.push(node, 0, span)
+        self.push(node, None)
     }
 
-    fn push(&mut self, node: Node<'a>, anchor: usize, _span: Span) -> Result<(), ParseError> {
-        if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+    fn push(&mut self, node: Node<'a>, anchor: Option<String>) -> Result<(), ParseError> {
+        if let Some(name) = anchor {
+            self.anchors.insert(name, node.clone());
         }
         match self.stack.last_mut() {
             None => self.docs.push(Doc {
@@ -457,32 +380,6 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-    }
-}
-
-/// A scalar event as a node: only plain scalars are resolved later, and only core-schema
-/// tags are kept.
-fn scalar_node<'a>(
-    text: Cow<'a, str>,
-    style: ScalarStyle,
-    tag: Option<&Tag>,
-    span: Span,
-) -> Node<'a> {
-    let style = match style {
-        ScalarStyle::Plain => Style::Plain,
-        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
-        _ => Style::Block,
-    };
-    let core_tag = tag
-        .filter(|t| t.is_yaml_core_schema())
-        .map(|t| t.suffix.clone().into_boxed_str());
-    Node {
-        span,
-        value: Value::Scalar(Scalar {
-            text,
-            style,
-            core_tag,
-        }),
     }
 }
 
@@ -596,6 +493,35 @@ mod tests {
         let s = "a: 1\nb: [1, 2\n";
         let err = parse(s).expect_err("unclosed");
         assert!(err.at <= s.len());
+    }
+
+    #[test]
+    fn go_yaml_constructs() {
+        // Tabs leading the continuation lines of a double-quoted scalar (folded away).
+        let docs = parse("a: \"x \\n\n\t\ty\"\n").expect("tabs in a quoted scalar");
+        assert_eq!(docs[0].root.get("a").and_then(Node::as_str), Some("x \n y"));
+        // A flow sequence closed at its key's indentation.
+        let docs = parse("k:\n  args: [\n    \"a\",\n  ]\n  b: 1\n").expect("flow sequence");
+        let k = docs[0].root.get("k").expect("k");
+        assert_eq!(
+            k.get("args").and_then(Node::as_seq).map(<[_]>::len),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn block_scalar_at_the_end_without_line_break() {
+        for (s, want) in [
+            ("a: |\n  x", "x"),
+            ("a: |\n  x\n", "x\n"),
+            ("a: |-\n  x", "x"),
+            ("a: >\n  x\n  y", "x y"),
+        ] {
+            let docs = parse(s).expect(s);
+            let a = docs[0].root.get("a").expect("a");
+            assert_eq!(a.as_str(), Some(want), "{s:?}");
+            assert_eq!(&s[a.span.start..a.span.start + 1], "x", "{s:?}");
+        }
     }
 
     #[test]
