@@ -384,4 +384,21 @@ pub struct Args {
     /// Keep Helm test hooks (`helm.sh/hook: test`) in the render.
     #[arg(long, help_heading = "Helm and Kustomize")]
     pub helm_include_tests: bool,
+
+    /// Folder of the render cache (default: $XDG_CACHE_HOME/winlint, else ~/.cache/winlint).
+    #[arg(long, value_name = "DIR", help_heading = "Helm and Kustomize")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Render every chart and kustomization afresh; the cache is neither read nor written.
+    #[arg(long, help_heading = "Helm and Kustomize")]
+    pub no_cache: bool,
+
+    /// Bound on the render cache's size; least recently used renders are evicted past it.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = crate::engine::render::DEFAULT_CACHE_MAX_BYTES,
+        help_heading = "Helm and Kustomize"
+    )]
+    pub cache_max_size: u64,
 }
