@@ -231,6 +231,8 @@ pub fn pair_targets(
 pub enum Floor {
     Read,
     Parse,
+    /// saphyr-parser events with positions: no tree, no models.
+    Events,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -322,8 +324,9 @@ pub struct Args {
     #[arg(long)]
     pub follow_symlinks: bool,
 
-    /// Benchmark floors: `read` walks and reads every file; `parse` also parses the YAML
-    /// with positions; neither decodes models or runs rules (scripts/bench).
+    /// Benchmark floors: `read` walks and reads every file; `events` also pulls the YAML
+    /// parser's events with positions; `parse` builds the span tree; none decodes models or
+    /// runs rules (scripts/bench).
     #[arg(long, hide = true, value_enum)]
     pub floor: Option<Floor>,
 

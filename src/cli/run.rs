@@ -536,6 +536,9 @@ fn lint_input(
             Ok(Ok(bytes)) if floor == Some(Floor::Parse) => {
                 crate::engine::lint::parse_only(display.clone(), bytes)
             }
+            Ok(Ok(bytes)) if floor == Some(Floor::Events) => {
+                crate::engine::floor::events_only(display.clone(), bytes)
+            }
             Ok(Ok(bytes)) => {
                 std::hint::black_box(bytes);
                 FileReport::of_file(display.clone())
