@@ -571,6 +571,7 @@ fn pre_commit_runs_the_hook() {
             .env("GIT_COMMITTER_NAME", "t")
             .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
             .env("PRE_COMMIT_HOME", root().join(".tools/pre-commit-home"))
+            .env("XDG_CACHE_HOME", common::test_cache_home())
             .env(
                 "PATH",
                 format!(

@@ -22,8 +22,16 @@ pub fn command(cwd: &Path, args: &[&str]) -> Command {
         .current_dir(cwd)
         .env("COLUMNS", "100")
         .env("NO_COLOR", "1")
+        .env("XDG_CACHE_HOME", test_cache_home())
         .env_remove("CLICOLOR_FORCE");
     cmd
+}
+
+/// The cache folder every test run of winlint gets by default (`$XDG_CACHE_HOME`): under
+/// target/tmp, never the user's own cache. Tests of the cache itself pass their own
+/// `--cache-dir`.
+pub fn test_cache_home() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("xdg-cache")
 }
 
 /// Runs winlint in the repository root with `args`, feeding `stdin` if given.

@@ -50,6 +50,7 @@ impl Case {
             .args(args)
             .current_dir(self.dir.path())
             .env("NO_COLOR", "1")
+            .env("XDG_CACHE_HOME", common::test_cache_home())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

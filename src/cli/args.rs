@@ -256,6 +256,8 @@ pub fn pair_targets(
 pub enum Floor {
     Read,
     Parse,
+    /// saphyr-parser events with positions: no tree, no models.
+    Events,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -351,8 +353,9 @@ pub struct Args {
     #[arg(long)]
     pub follow_symlinks: bool,
 
-    /// Benchmark floors: `read` walks and reads every file; `parse` also parses the YAML
-    /// with positions; neither decodes models or runs rules (scripts/bench).
+    /// Benchmark floors: `read` walks and reads every file; `events` also pulls the YAML
+    /// parser's events with positions; `parse` builds the span tree; none decodes models or
+    /// runs rules (scripts/bench).
     #[arg(long, hide = true, value_enum)]
     pub floor: Option<Floor>,
 
@@ -414,4 +417,21 @@ pub struct Args {
     /// Keep Helm test hooks (`helm.sh/hook: test`) in the render.
     #[arg(long, help_heading = "Helm and Kustomize")]
     pub helm_include_tests: bool,
+
+    /// Folder of the render cache (default: $XDG_CACHE_HOME/winlint, else ~/.cache/winlint).
+    #[arg(long, value_name = "DIR", help_heading = "Helm and Kustomize")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Render every chart and kustomization afresh; the cache is neither read nor written.
+    #[arg(long, help_heading = "Helm and Kustomize")]
+    pub no_cache: bool,
+
+    /// Bound on the render cache's size; least recently used renders are evicted past it.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = crate::engine::render::DEFAULT_CACHE_MAX_BYTES,
+        help_heading = "Helm and Kustomize"
+    )]
+    pub cache_max_size: u64,
 }

@@ -566,11 +566,14 @@ fn lint_input(
         }
         Input::Chart { display, path } => return render::lint_chart(display, path, render, cx),
         Input::Kustomization { display, path } => {
-            return render::lint_kustomization(display, path, cx)
+            return render::lint_kustomization(display, path, render.cache.as_ref(), cx)
         }
         Input::File { display, path } if floor.is_some() => match read_limited(path, limit) {
             Ok(Ok(bytes)) if floor == Some(Floor::Parse) => {
                 crate::engine::lint::parse_only(display.clone(), bytes)
+            }
+            Ok(Ok(bytes)) if floor == Some(Floor::Events) => {
+                crate::engine::floor::events_only(display.clone(), bytes)
             }
             Ok(Ok(bytes)) => {
                 std::hint::black_box(bytes);
@@ -635,6 +638,7 @@ fn render_options(args: &Args, config: &config::Config) -> Result<RenderOptions,
         values,
         set: args.set.clone(),
         include_tests: args.helm_include_tests,
+        cache: render_cache(args),
         profiles: config
             .helm_profiles
             .iter()
@@ -644,6 +648,19 @@ fn render_options(args: &Args, config: &config::Config) -> Result<RenderOptions,
             })
             .collect(),
     })
+}
+
+/// The render cache of this run: `--cache-dir`, else the user's cache folder; none with
+/// `--no-cache`, or when there is no home to put it in.
+fn render_cache(args: &Args) -> Option<render::RenderCache> {
+    if args.no_cache {
+        return None;
+    }
+    let dir = args
+        .cache_dir
+        .clone()
+        .or_else(render::RenderCache::default_dir)?;
+    Some(render::RenderCache::new(&dir, args.cache_max_size))
 }
 
 /// `1.35`, `v1.35.2`, `1.36.0-rc.1`: what helm's `--kube-version` takes (semver, `v`

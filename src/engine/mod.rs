@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod config;
 pub mod error;
 pub mod exemptions;
+pub mod floor;
 pub mod lint;
 pub mod paths;
 pub mod registry;

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::archive::Archive;
 use super::attribution::Defines;
+use super::cache::{self, Key, KeyBuilder};
 use super::helm_sources::attribute;
 pub use super::helm_sources::lint_helm_stream;
 use super::process::{self, ToolError};
@@ -310,7 +311,9 @@ impl Chart<'_> {
         let opts = self.opts;
         let args = helm_args(opts, &self.abs, &profile.files);
         let envs = helm_env(self.home);
-        let out = match process::run(&opts.helm, &args, self.home, &envs) {
+        let key = || self.cache_key(&args, &envs, &profile.files);
+        let run = || process::run(&opts.helm, &args, self.home, &envs);
+        let out = match cache::run_cached(opts.cache.as_ref(), key, run) {
             Ok(o) => o,
             Err(ToolError::NotFound(e)) => {
                 head.findings.push(helm_not_found_diagnostic(
@@ -348,6 +351,33 @@ impl Chart<'_> {
             sink,
         );
         ControlFlow::Continue(())
+    }
+
+    /// Everything `helm template` reads: the tool, its arguments (release name, namespace,
+    /// versions, `--set`, paths), its environment (the scratch home left out), the chart's
+    /// files with its subcharts and archives, and the values files.
+    fn cache_key(&self, args: &[OsString], envs: &[(&str, OsString)], profile: &[PathBuf]) -> Key {
+        let mut k = KeyBuilder::new("helm template");
+        k.tool(&self.opts.helm);
+        for a in args {
+            k.os(a);
+        }
+        for (name, value) in envs {
+            k.text(name);
+            match Path::new(value).strip_prefix(self.home) {
+                Ok(rel) => k.os(rel.as_os_str()),
+                Err(_) => k.os(value),
+            }
+        }
+        if self.path.is_dir() {
+            k.tree(self.path);
+        } else {
+            k.file(self.path);
+        }
+        for f in profile.iter().chain(&self.opts.values) {
+            k.file(f);
+        }
+        k.finish()
     }
 
     /// Reports a render helm refused: at the dependency list when dependencies are missing

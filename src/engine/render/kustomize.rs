@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use super::cache::{self, RenderCache};
+use super::kustomize_key::build_key;
 use super::process::which;
 use super::process::{self, ToolError};
 use super::{lint_render, moved, scratch, shown_paths, tool_message, Moved, RenderedFrom};
@@ -25,7 +27,12 @@ pub const KUSTOMIZATION_FILES: [&str; 3] =
 const ORIGIN: &str = "config.kubernetes.io/origin:";
 
 /// Builds and lints one kustomization folder.
-pub fn lint_kustomization(display: &str, dir: &Path, cx: &Scope<'_>) -> Vec<FileReport> {
+pub fn lint_kustomization(
+    display: &str,
+    dir: &Path,
+    cache: Option<&RenderCache>,
+    cx: &Scope<'_>,
+) -> Vec<FileReport> {
     let counts = Counts {
         files: 1,
         ..Counts::default()
@@ -63,7 +70,7 @@ pub fn lint_kustomization(display: &str, dir: &Path, cx: &Scope<'_>) -> Vec<File
         ));
         return with_fallback(head, resources, cx);
     }
-    let Some(build) = build(dir, display, &k_text, &mut head) else {
+    let Some(build) = build(dir, display, &k_text, cache, &mut head) else {
         return with_fallback(head, resources, cx);
     };
     let (text, origins) = strip_origins(&build.output);
@@ -91,7 +98,13 @@ struct Build {
 
 /// Builds the kustomization through the wrapper; when that fails, the reason is added to
 /// `head` and there is no build.
-fn build(dir: &Path, display: &str, k_text: &str, head: &mut FileReport) -> Option<Build> {
+fn build(
+    dir: &Path,
+    display: &str,
+    k_text: &str,
+    cache: Option<&RenderCache>,
+    head: &mut FileReport,
+) -> Option<Build> {
     let tool = which("kubectl")
         .map(|p| (p, vec![OsString::from("kustomize")]))
         .or_else(|| which("kustomize").map(|p| (p, vec![OsString::from("build")])));
@@ -123,7 +136,7 @@ fn build(dir: &Path, display: &str, k_text: &str, head: &mut FileReport) -> Opti
     let wrapper_text = format!(
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- {rel:?}\nbuildMetadata: [originAnnotations]\n"
     );
-    if let Err(e) = std::fs::write(wrapper.join("kustomization.yaml"), wrapper_text) {
+    if let Err(e) = std::fs::write(wrapper.join("kustomization.yaml"), &wrapper_text) {
         failed(head, &format!("cannot write the build wrapper: {e}"));
         return None;
     }
@@ -138,7 +151,9 @@ fn build(dir: &Path, display: &str, k_text: &str, head: &mut FileReport) -> Opti
         "KUBECONFIG",
         home.path().join("kubeconfig").into_os_string(),
     )];
-    let why = match process::run(&program, &args, &wrapper, &envs) {
+    let key = || build_key(&program, &args, &wrapper, &wrapper_text, &target);
+    let run = || process::run(&program, &args, &wrapper, &envs);
+    let why = match cache::run_cached(cache, key, run) {
         Ok(o) if o.success => {
             return Some(Build {
                 output: String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -240,7 +255,7 @@ fn unwrapped(message: &str, target: &Path) -> String {
 }
 
 /// A resource kustomize would download: winlint builds offline.
-fn is_remote(entry: &str) -> bool {
+pub(super) fn is_remote(entry: &str) -> bool {
     entry.contains("://")
         || entry.contains("?ref=")
         || entry.starts_with("git@")
@@ -370,7 +385,7 @@ pub fn referenced_files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn first_doc(text: &str) -> Option<Doc<'_>> {
+pub(super) fn first_doc(text: &str) -> Option<Doc<'_>> {
     split_documents(text)
         .into_iter()
         .find_map(|c| parse_chunk(c, Limits::default()).ok()?.into_iter().next())

@@ -5,15 +5,18 @@
 
 mod archive;
 mod attribution;
+mod cache;
 mod helm;
 mod helm_sources;
 mod kustomize;
+mod kustomize_key;
 mod process;
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 pub use archive::is_chart_archive;
+pub use cache::{RenderCache, DEFAULT_MAX_BYTES as DEFAULT_CACHE_MAX_BYTES};
 pub use helm::{lint_chart, lint_helm_stream};
 pub use kustomize::{lint_kustomization, referenced_files, KUSTOMIZATION_FILES};
 
@@ -50,6 +53,8 @@ pub struct RenderOptions {
     pub include_tests: bool,
     /// From the config; empty means one profile, `default`, with no values files.
     pub profiles: Vec<ValuesProfile>,
+    /// Where renders are cached; `None` with `--no-cache`.
+    pub cache: Option<RenderCache>,
 }
 
 impl Default for RenderOptions {
@@ -64,6 +69,7 @@ impl Default for RenderOptions {
             set: Vec::new(),
             include_tests: false,
             profiles: Vec::new(),
+            cache: None,
         }
     }
 }
