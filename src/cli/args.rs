@@ -256,7 +256,7 @@ pub fn pair_targets(
 pub enum Floor {
     Read,
     Parse,
-    /// saphyr-parser events with positions: no tree, no models.
+    /// libyaml-safer events with positions: no tree, no models.
     Events,
 }
 

@@ -1,13 +1,15 @@
 //! Benchmark floors below the lint (`--floor`, scripts/bench): the parts of the per-file work
 //! that any linter of these files must do, to compare the full lint against.
 
-use saphyr_parser::Parser;
+use std::io::Read;
+
+use libyaml_safer::{Encoding, EventData, Parser};
 
 use crate::engine::lint::{Counts, FileReport};
 use crate::yaml::decode::{decode, Decoded};
 use crate::yaml::split_documents;
 
-/// The event floor: decode, split into documents and pull every saphyr-parser event with its
+/// The event floor: decode, split into documents and pull every libyaml-safer event with its
 /// positions, as the span tree does, but build no tree and no model. Counts the documents
 /// (each document start event) so the figure is comparable with the other floors.
 pub fn events_only(path: String, bytes: Vec<u8>) -> FileReport {
@@ -21,12 +23,28 @@ pub fn events_only(path: String, bytes: Vec<u8>) -> FileReport {
     };
     let mut positions = 0usize;
     for chunk in split_documents(&text) {
-        for ev in Parser::new_from_str(chunk.text) {
-            match ev {
-                Ok((saphyr_parser::Event::DocumentStart(_), _)) => counts.documents += 1,
-                Ok((ev, span)) => {
-                    positions = positions.wrapping_add(span.start.index() ^ span.end.index());
-                    std::hint::black_box(ev);
+        // As the span tree's event source does: a final line break keeps libyaml-safer off
+        // its end-of-input panic.
+        let end: &[u8] = if chunk.text.ends_with('\n') {
+            b""
+        } else {
+            b"\n"
+        };
+        let mut parser = Parser::new();
+        parser.set_encoding(Encoding::Utf8);
+        parser.set_input(chunk.text.as_bytes().chain(end));
+        loop {
+            match parser.parse() {
+                Ok(ev) => {
+                    positions = positions
+                        .wrapping_add(ev.start_mark.index as usize ^ ev.end_mark.index as usize);
+                    match ev.data {
+                        EventData::DocumentStart { .. } => counts.documents += 1,
+                        EventData::StreamEnd => break,
+                        data => {
+                            std::hint::black_box(data);
+                        }
+                    }
                 }
                 Err(_) => {
                     counts.documents += 1;
