@@ -384,4 +384,19 @@ pub struct Args {
     /// Keep Helm test hooks (`helm.sh/hook: test`) in the render.
     #[arg(long, help_heading = "Helm and Kustomize")]
     pub helm_include_tests: bool,
+
+    /// Apply the safe fixes to plain YAML and JSON files in place, then say how many
+    /// findings were fixed and how many remain.
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
+
+    /// Print the fixes as a unified diff instead of applying them (writes nothing; exit 1
+    /// when there is something to fix).
+    #[arg(long, help_heading = "Fixes")]
+    pub diff: bool,
+
+    /// Also apply fixes that need a judgement winlint cannot make for sure (each rule's doc
+    /// says which).
+    #[arg(long, help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
 }

@@ -32,17 +32,22 @@ pub(crate) struct Prepared {
     pub cwd: std::path::PathBuf,
     pub config: config::Config,
     render: RenderOptions,
-    inputs: Vec<Input>,
-    policy: Policy,
+    pub(crate) inputs: Vec<Input>,
+    pub(crate) policy: Policy,
     repo_root: std::path::PathBuf,
     stdin: Option<Vec<u8>>,
-    pool: rayon::ThreadPool,
-    inventory: Inventory,
+    pub(crate) pool: rayon::ThreadPool,
+    pub(crate) inventory: Inventory,
 }
 
 impl Prepared {
     /// What the workers of one pass over the inputs need.
-    fn work<'w>(&'w self, cx: &'w Scope<'w>, limit: u64, floor: Option<Floor>) -> Work<'w> {
+    pub(crate) fn work<'w>(
+        &'w self,
+        cx: &'w Scope<'w>,
+        limit: u64,
+        floor: Option<Floor>,
+    ) -> Work<'w> {
         Work {
             inputs: &self.inputs,
             stdin: self.stdin.as_deref(),
@@ -266,7 +271,7 @@ impl Sinks {
 }
 
 /// What the workers need to lint one input.
-struct Work<'w> {
+pub(crate) struct Work<'w> {
     inputs: &'w [Input],
     stdin: Option<&'w [u8]>,
     limit: u64,
@@ -281,7 +286,7 @@ struct Work<'w> {
 /// reports wait. Renders report at template and base files that several inputs can share
 /// (kustomize bases), so their reports are gathered, merged per file and emitted in path
 /// order after the plain files; plain files stream, so memory does not grow with the tree.
-fn stream(
+pub(crate) fn stream(
     work: &Work<'_>,
     progress: &Progress,
     emit: &mut dyn FnMut(FileReport) -> io::Result<()>,
@@ -664,13 +669,13 @@ fn unreadable(display: &str, finding: crate::finding::Finding) -> FileReport {
 
 /// What the exit code depends on, accumulated report by report.
 #[derive(Default)]
-struct Outcome {
+pub(crate) struct Outcome {
     internal_error: bool,
     failing: bool,
 }
 
 impl Outcome {
-    fn add(&mut self, r: &FileReport, fail_on: FailOn) {
+    pub(crate) fn add(&mut self, r: &FileReport, fail_on: FailOn) {
         let threshold = match fail_on {
             FailOn::Error => Some(Severity::Error),
             FailOn::Warning => Some(Severity::Warning),
@@ -683,7 +688,7 @@ impl Outcome {
         }
     }
 
-    fn exit_code(&self) -> i32 {
+    pub(crate) fn exit_code(&self) -> i32 {
         if self.internal_error {
             EXIT_ERROR
         } else if self.failing {
@@ -695,14 +700,14 @@ impl Outcome {
 }
 
 /// A progress bar on stderr for runs longer than a second, only on a terminal and not in CI.
-struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
     start: Instant,
     shown: AtomicBool,
 }
 
 impl Progress {
-    fn new(total: usize) -> Progress {
+    pub(crate) fn new(total: usize) -> Progress {
         let enabled = io::stderr().is_terminal() && std::env::var_os("CI").is_none();
         let bar = enabled.then(|| {
             let b = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
@@ -727,7 +732,7 @@ impl Progress {
             }
         }
     }
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }

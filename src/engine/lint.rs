@@ -130,6 +130,14 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
     let suppress = !cx.config.no_suppressions;
     let mut suppressions = Suppressions::default();
     let mut images = BTreeSet::new();
+    // Rules compute fixes in the file's own style, so they see its text.
+    let file_cx = Scope {
+        config: cx.config,
+        facts: Context {
+            source: &text,
+            ..cx.facts
+        },
+    };
     let active: Vec<&dyn Rule> = RULES
         .iter()
         .copied()
@@ -158,7 +166,13 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
                                 if suppress {
                                     suppressions.add_object(candidate.node);
                                 }
-                                lint_object(candidate, &active, cx, &mut findings, &mut images);
+                                lint_object(
+                                    candidate,
+                                    &active,
+                                    &file_cx,
+                                    &mut findings,
+                                    &mut images,
+                                );
                             }
                         }
                     }

@@ -4,6 +4,7 @@
 
 mod de;
 pub mod decode;
+pub mod edit;
 mod resolve;
 mod split;
 mod tree;

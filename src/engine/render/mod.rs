@@ -155,6 +155,8 @@ fn moved(
         RenderedFrom::Kustomization(k) => (None, Some(k.to_owned())),
         RenderedFrom::Stdin => (None, None),
     };
+    // A template or base is not the object: its edits would land in the wrong text.
+    f.fix = None;
     f.rendered = Some(RenderedAt {
         profile,
         kustomization,
