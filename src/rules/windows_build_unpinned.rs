@@ -3,10 +3,10 @@
 
 use super::shared::{
     admitted_windows_pools, build_bound, build_entry, build_text, constraint_span, image_facts,
-    runs_all, selector_fix, with_caveat, ImageFact,
+    os_entry, runs_all, selector_fix, with_caveat, ImageFact,
 };
 use super::{Context, Pod, Rule};
-use crate::facts::cluster::NodePool;
+use crate::facts::cluster::{NodePool, BETA_OS_LABEL, OS_LABEL};
 use crate::finding::{Applicability, Finding, Label};
 use crate::facts::pod::scheduling;
 
@@ -43,7 +43,16 @@ pub fn windows_build_unpinned_diagnostic(
     } else {
         Applicability::Unsafe
     };
-    let (fix, how) = selector_fix(w, cx, &[build_entry(pin)], applicability);
+    // The OS label too when the selector has none (the pin implies Windows, but the label
+    // says it plainly); a deprecated beta OS label is its own finding and is not repeated.
+    let selector = w.spec.node_selector.as_ref();
+    let has_os = selector.is_some_and(|s| s.contains_key(OS_LABEL) || s.contains_key(BETA_OS_LABEL));
+    let mut set = Vec::new();
+    if !has_os {
+        set.push(os_entry("windows"));
+    }
+    set.push(build_entry(pin));
+    let (fix, how) = selector_fix(w, cx, &set, applicability);
     let help = format!(
         "pin the pod to a Windows build its images run on; {how}or name a RuntimeClass whose scheduling.nodeSelector sets the build"
     );

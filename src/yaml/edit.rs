@@ -313,7 +313,7 @@ impl<'s> Writer<'s> {
             }
         }
         if !missing.is_empty() {
-            edits.push(self.into_collection(target, &New::map(&missing))?);
+            edits.push(self.add_to_collection(target, &New::map(&missing))?);
         }
         Some(edits)
     }
@@ -323,13 +323,13 @@ impl<'s> Writer<'s> {
         let add = New::Seq(items.to_vec());
         match parent.map.entry(key) {
             None => self.add_entry(parent, key, &add),
-            Some(target) => self.into_collection(target, &add),
+            Some(target) => self.add_to_collection(target, &add),
         }
     }
 
     /// Adds the entries of a `New::Map` (or the items of a `New::Seq`) to the existing
     /// collection that is `target`'s value.
-    fn into_collection(&self, target: &Entry<'_>, add: &New) -> Option<Edit> {
+    fn add_to_collection(&self, target: &Entry<'_>, add: &New) -> Option<Edit> {
         let node = &target.value;
         let quote = self.quote_near(node);
         if node.is_null() {
