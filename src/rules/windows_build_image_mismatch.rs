@@ -116,6 +116,7 @@ pub fn windows_build_image_mismatch_diagnostic(
             variant.map_or(String::new(), |t| format!(" (its `{t}` variant, if it has one)")),
         ),
     };
+    let help = help.trim_end().to_owned();
     let help = match hosts {
         Hosts::Pools(_) => with_caveat(help, cx),
         Hosts::Pinned(_) => help,
