@@ -69,16 +69,7 @@ pub fn windows_build_image_mismatch_diagnostic(
             format!("{lead}use the image's `{t}` variant, built for those hosts\n")
         })
     };
-    // The builds the cluster's Windows pools run that can run the image: pinning there is
-    // the fix; with none, only another image variant (or new nodes) helps.
-    let mut serving: Vec<u32> = cx
-        .cluster
-        .pools_with_os("windows")
-        .filter_map(|p| p.windows_build())
-        .filter(|h| image.builds.iter().any(|b| runs_all(*h, &[*b])))
-        .collect();
-    serving.sort_unstable();
-    serving.dedup();
+    let serving = serving_builds(image, cx);
     let mut fix = None;
     let help = match (hosts, serving.first()) {
         (Hosts::Pinned(_), Some(good)) if pinned_by_runtime_class => format!(
@@ -91,11 +82,17 @@ pub fn windows_build_image_mismatch_diagnostic(
             } else {
                 Applicability::Unsafe
             };
-            let (f, how) = selector_fix(w, cx, &[build_entry(*good)], applicability);
-            // A pin in the node affinity stays: a second one in nodeSelector would conflict.
+            let (f, mut how) = selector_fix(w, cx, &[build_entry(*good)], applicability);
+            // A pin in the node affinity stays: a second one in nodeSelector would conflict,
+            // so there the help says what to change and there is no edit.
             let in_selector = w.field(&["nodeSelector", WINDOWS_BUILD_LABEL]).is_some();
             if in_selector || w.spec.affinity.is_none() {
                 fix = f;
+            } else {
+                how = format!(
+                    "set the `{WINDOWS_BUILD_LABEL}` values of `{}` to \"10.0.{good}\"\n",
+                    w.path("affinity.nodeAffinity")
+                );
             }
             format!(
                 "pin the pod to {}, which a node pool runs and the image supports; {how}{}",
@@ -133,6 +130,20 @@ pub fn windows_build_image_mismatch_diagnostic(
         f = f.with_secondary(Label::new(span, "the pod's Windows build"));
     }
     f.with_help(help).with_fix(fix).with_resource(w.id)
+}
+
+/// The builds the cluster's Windows pools run that can run the image: pinning there is the
+/// fix; with none, only another image variant (or new nodes) helps.
+fn serving_builds(image: &ImageFact<'_>, cx: &Context<'_>) -> Vec<u32> {
+    let mut serving: Vec<u32> = cx
+        .cluster
+        .pools_with_os("windows")
+        .filter_map(|p| p.windows_build())
+        .filter(|h| image.builds.iter().any(|b| runs_all(*h, &[*b])))
+        .collect();
+    serving.sort_unstable();
+    serving.dedup();
+    serving
 }
 
 fn detect<'c: 'w, 'w>(
