@@ -70,6 +70,33 @@ pub struct Finding {
     /// Set when the finding was made in a Helm render or kustomize build and moved to the
     /// template or base file it came from (`crate::engine::render`).
     pub rendered: Option<RenderedAt>,
+    /// The edits that fix the finding in its file, when the fix is known.
+    pub fix: Option<Fix>,
+}
+
+/// Whether a fix can be applied without a judgement the linter cannot make.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+pub use crate::yaml::edit::Edit;
+
+/// The edits that fix a finding; they never overlap each other.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
 }
 
 /// Where a finding was seen in a render, for findings reported at a template line.
@@ -103,6 +130,7 @@ impl Finding {
             field: None,
             suppressed: None,
             rendered: None,
+            fix: None,
         }
     }
     pub fn with_help(mut self, help: impl Into<String>) -> Finding {
@@ -111,6 +139,10 @@ impl Finding {
     }
     pub fn with_secondary(mut self, label: Label) -> Finding {
         self.secondary.push(label);
+        self
+    }
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Finding {
+        self.fix = fix;
         self
     }
     pub fn with_resource(mut self, id: &ResourceId) -> Finding {

@@ -298,6 +298,12 @@ fn json_contract() {
         let mut k = keys(f);
         let rendered = k.iter().any(|x| x == "rendered");
         k.retain(|x| x != "rendered" && x != "approximate");
+        // Findings with a known fix add `fix` (tests/fix.rs checks it).
+        if let Some(fix) = f.get("fix") {
+            assert!(["safe", "unsafe"].contains(&fix["applicability"].as_str().unwrap_or("")));
+            assert!(!fix["edits"].as_array().expect("edits").is_empty());
+            k.retain(|x| x != "fix");
+        }
         assert_eq!(rendered, f.get("approximate").is_some());
         assert_eq!(
             k,

@@ -111,11 +111,13 @@ fn a_build_no_pool_runs_is_not_fixed_by_pinning_alone() {
     );
     assert!(run
         .stdout
-        .contains("Windows nodes of 10.0.14393 and pin the pod to them"));
-    // Pinned case: the pod's own pin is what is wrong; pinning to the image's build helps.
+        .contains("Windows nodes of 10.0.14393 to the cluster and pin the pod to them"));
+    // Pinned case: the pod's own pin is what is wrong; pinning to a build that a pool runs
+    // and the image supports helps, and the help is the fix's edit.
     assert!(
-        run.stdout
-            .contains("help: pin the pod to hosts of the image's build in `spec`:"),
+        run.stdout.contains(
+            "help: pin the pod to 10.0.17763 (ltsc2019), which a node pool runs and the image supports;\n        change `\"10.0.20348\"` to `\"10.0.17763\"`"
+        ),
         "{}",
         run.stdout
     );

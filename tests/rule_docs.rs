@@ -138,6 +138,20 @@ fn registry_invariants() {
         ] {
             assert!(doc.contains(section), "{name}: missing `{section}`");
         }
+        // A rule with fixes says so in one `Fix: safe|unsafe` line; a rule without, nowhere.
+        let fix_line = doc.lines().find(|l| l.starts_with("Fix: "));
+        match rule.meta().fix {
+            Some(a) => assert!(
+                fix_line.is_some_and(|l| l.starts_with(&format!("Fix: {}.", a.as_str()))),
+                "{name}: declared `fix: {}` but its doc has no `Fix: {}.` line",
+                a.as_str(),
+                a.as_str()
+            ),
+            None => assert!(
+                fix_line.is_none(),
+                "{name}: a `Fix:` line but no declared fix"
+            ),
+        }
         let path = format!("{}/rules/{name}.md", env!("CARGO_MANIFEST_DIR"));
         let on_disk = std::fs::read_to_string(&path).expect("one doc per rule, named after it");
         assert_eq!(on_disk, doc, "{path} is the doc compiled in");

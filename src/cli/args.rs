@@ -434,4 +434,19 @@ pub struct Args {
         help_heading = "Helm and Kustomize"
     )]
     pub cache_max_size: u64,
+
+    /// Apply the safe fixes to plain YAML and JSON files in place, then say how many
+    /// findings were fixed and how many remain.
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
+
+    /// Print the fixes as a unified diff instead of applying them (writes nothing; exit 1
+    /// when there is something to fix).
+    #[arg(long, help_heading = "Fixes")]
+    pub diff: bool,
+
+    /// Also apply fixes that need a judgement winlint cannot make for sure (each rule's doc
+    /// says which).
+    #[arg(long, help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
 }

@@ -35,6 +35,7 @@ pub(crate) fn run(
                                     .map(|s| s.as_str())
                                     .collect::<Vec<_>>(),
                                 "summary": rules::summary(*r),
+                                "fix": r.meta().fix.map(|a| a.as_str()),
                             })
                         })
                         .collect();

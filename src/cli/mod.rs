@@ -11,6 +11,7 @@ use args::Args;
 pub mod args;
 pub mod commands;
 pub mod explain;
+pub mod fix;
 pub mod images;
 pub mod profile;
 pub mod run;
@@ -23,6 +24,7 @@ pub const EXIT_ERROR: i32 = 2;
 pub fn run(args: &Args, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
     let result = match &args.command {
         Some(command) => commands::run(command, stdout, stderr),
+        None if args.fix || args.diff => fix::run(args, stdout, stderr),
         None => run::lint(args, stdout, stderr),
     };
     match result {

@@ -32,17 +32,22 @@ pub(crate) struct Prepared {
     pub cwd: std::path::PathBuf,
     pub config: config::Config,
     render: RenderOptions,
-    inputs: Vec<Input>,
-    policy: Policy,
+    pub(crate) inputs: Vec<Input>,
+    pub(crate) policy: Policy,
     repo_root: std::path::PathBuf,
     stdin: Option<Vec<u8>>,
-    pool: rayon::ThreadPool,
-    inventory: Inventory,
+    pub(crate) pool: rayon::ThreadPool,
+    pub(crate) inventory: Inventory,
 }
 
 impl Prepared {
     /// What the workers of one pass over the inputs need.
-    fn work<'w>(&'w self, cx: &'w Scope<'w>, limit: u64, floor: Option<Floor>) -> Work<'w> {
+    pub(crate) fn work<'w>(
+        &'w self,
+        cx: &'w Scope<'w>,
+        limit: u64,
+        floor: Option<Floor>,
+    ) -> Work<'w> {
         Work {
             inputs: &self.inputs,
             stdin: self.stdin.as_deref(),
@@ -302,7 +307,7 @@ impl Sinks {
 }
 
 /// What the workers need to lint one input.
-struct Work<'w> {
+pub(crate) struct Work<'w> {
     inputs: &'w [Input],
     stdin: Option<&'w [u8]>,
     limit: u64,
@@ -317,7 +322,7 @@ struct Work<'w> {
 /// reports wait. Renders report at template and base files that several inputs can share
 /// (kustomize bases), so their reports are gathered, merged per file and emitted in path
 /// order after the plain files; plain files stream, so memory does not grow with the tree.
-fn stream(
+pub(crate) fn stream(
     work: &Work<'_>,
     progress: &Progress,
     emit: &mut dyn FnMut(FileReport) -> io::Result<()>,
@@ -719,13 +724,13 @@ fn unreadable(display: &str, finding: crate::finding::Finding) -> FileReport {
 
 /// What the exit code depends on, accumulated report by report.
 #[derive(Default)]
-struct Outcome {
+pub(crate) struct Outcome {
     internal_error: bool,
     failing: bool,
 }
 
 impl Outcome {
-    fn add(&mut self, r: &FileReport, fail_on: FailOn) {
+    pub(crate) fn add(&mut self, r: &FileReport, fail_on: FailOn) {
         let threshold = match fail_on {
             FailOn::Error => Some(Severity::Error),
             FailOn::Warning => Some(Severity::Warning),
@@ -738,7 +743,7 @@ impl Outcome {
         }
     }
 
-    fn exit_code(&self) -> i32 {
+    pub(crate) fn exit_code(&self) -> i32 {
         if self.internal_error {
             EXIT_ERROR
         } else if self.failing {
@@ -753,14 +758,14 @@ impl Outcome {
 /// `CI` is unset and `-q` is not given. Output is written while it is hidden ([`suspend`]).
 ///
 /// [`suspend`]: Progress::suspend
-struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
     start: Instant,
     shown: AtomicBool,
 }
 
 impl Progress {
-    fn new(total: usize, quiet: bool) -> Progress {
+    pub(crate) fn new(total: usize, quiet: bool) -> Progress {
         let enabled = !quiet && io::stderr().is_terminal() && std::env::var_os("CI").is_none();
         let bar = enabled.then(|| {
             let b = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
@@ -785,7 +790,7 @@ impl Progress {
             }
         }
     }
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }

@@ -151,6 +151,14 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
     let mut images = BTreeSet::new();
     let mut explained = Vec::new();
     let mut linted = Vec::new();
+    // Rules compute fixes in the file's own style, so they see its text.
+    let file_cx = Scope {
+        config: cx.config,
+        facts: Context {
+            source: &text,
+            ..cx.facts
+        },
+    };
     let active: Vec<&dyn Rule> = RULES
         .iter()
         .copied()
@@ -181,7 +189,7 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
                                 }
                                 linted.push(candidate.id.clone());
                                 let (f, i, e) = (&mut findings, &mut images, &mut explained);
-                                lint_object(candidate, &active, cx, f, i, e);
+                                lint_object(candidate, &active, &file_cx, f, i, e);
                             }
                         }
                     }

@@ -1,11 +1,12 @@
 //! The run's machinery below the command line: configuration, the file walk, the per-file
-//! lint pipeline, Helm/Kustomize renders, suppressions and the baseline.
+//! lint pipeline, Helm/Kustomize renders, suppressions, the baseline and fixes.
 
 pub mod baseline;
 pub mod config;
 pub mod error;
 pub mod exemptions;
 pub mod floor;
+pub mod fix;
 pub mod lint;
 pub mod paths;
 pub mod registry;

@@ -18,6 +18,9 @@ pub struct Context<'c> {
     pub azure_policy: &'c AzurePolicy,
     /// `gmsa.webhookInstalled`: the windows-gmsa admission webhook runs in the cluster.
     pub gmsa_webhook: bool,
+    /// The text of the file being linted, for rules that compute fixes in its style; empty
+    /// outside a file.
+    pub source: &'c str,
 }
 
 /// The parameters the Azure Policy built-ins for Windows pods take (their policy definitions

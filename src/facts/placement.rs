@@ -408,6 +408,7 @@ mod tests {
             inventory: &inventory,
             azure_policy: &policy,
             gmsa_webhook: false,
+            source: "",
         };
         for chunk in split_documents(text) {
             let docs = parse_chunk(chunk, Limits::default()).expect("yaml");

@@ -376,6 +376,47 @@ struct JsonFinding<'a> {
     rendered: Option<JsonRendered<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     approximate: Option<bool>,
+    /// Only for findings whose fix is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// One replacement: the range it replaces (empty for an insertion) and its text.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct JsonEdit<'a> {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub text: &'a str,
+}
+
+/// A fix's edits with 1-based lines and columns (characters) in the report's file.
+pub(crate) fn edit_positions<'a>(
+    r: &FileReport,
+    fix: &'a crate::finding::Fix,
+) -> Vec<JsonEdit<'a>> {
+    fix.edits
+        .iter()
+        .map(|e| {
+            let start = r.source.position(e.span.start);
+            let end = r.source.position(e.span.end);
+            JsonEdit {
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                text: &e.text,
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -434,5 +475,9 @@ fn json_finding<'a>(r: &'a FileReport, f: &'a crate::finding::Finding) -> JsonFi
             kustomization: r.kustomization.as_deref(),
         }),
         approximate: f.rendered.as_ref().map(|r| r.approximate),
+        fix: f.fix.as_ref().map(|x| JsonFix {
+            applicability: x.applicability.as_str(),
+            edits: edit_positions(r, x),
+        }),
     }
 }

@@ -151,6 +151,29 @@ impl Sarif {
         if let Some(i) = rule_index {
             result["ruleIndex"] = json!(i);
         }
+        if let Some(fix) = &f.fix {
+            let replacements: Vec<Value> = super::edit_positions(r, fix)
+                .iter()
+                .map(|e| {
+                    json!({
+                        "deletedRegion": {
+                            "startLine": e.line,
+                            "startColumn": e.column,
+                            "endLine": e.end_line,
+                            "endColumn": e.end_column,
+                        },
+                        "insertedContent": {"text": e.text},
+                    })
+                })
+                .collect();
+            result["fixes"] = json!([{
+                "description": {"text": format!("{} fix", fix.applicability.as_str())},
+                "artifactChanges": [{
+                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                    "replacements": replacements,
+                }],
+            }]);
+        }
         if let Some(reason) = &f.suppressed {
             result["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
         }

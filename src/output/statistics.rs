@@ -7,10 +7,9 @@ use serde::Serialize;
 
 use crate::finding::{Finding, Severity};
 
-/// Whether winlint can fix a rule's findings. The one place that says so: no rule has a fix
-/// yet, and the table and any other output take the answer from here.
-pub fn fixable(_rule: &str) -> bool {
-    false
+/// Whether winlint can fix a rule's findings (`winlint --fix`), as the rule declares it.
+pub fn fixable(rule: &str) -> bool {
+    crate::rules::find(rule).is_some_and(|r| r.meta().fix.is_some())
 }
 
 /// One rule's reported findings.

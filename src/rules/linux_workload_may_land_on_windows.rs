@@ -2,11 +2,11 @@
 //! may place on a Windows node, where its images cannot be pulled.
 
 use super::shared::{
-    constraint_span, image_facts, os_entry, selector_snippet, with_caveat, ImageFact,
+    constraint_span, image_facts, os_entry, selector_fix, with_caveat, ImageFact,
 };
 use super::{Context, Pod, Rule};
 use crate::facts::cluster::{name_list, NodePool};
-use crate::finding::{Finding, Label, Severity};
+use crate::finding::{Applicability, Finding, Label, Severity};
 use crate::facts::images::{explain, ImageOs};
 use crate::facts::intent::OsTarget;
 use crate::facts::pod::os_target;
@@ -21,6 +21,7 @@ pub fn linux_workload_may_land_on_windows_diagnostic(
     severity: Severity,
     pools: &[&NodePool],
     image: (Span, String),
+    certain: bool,
     blanket: Option<(Span, String)>,
     cx: &Context<'_>,
 ) -> Finding {
@@ -32,11 +33,14 @@ pub fn linux_workload_may_land_on_windows_diagnostic(
     } else {
         "no nodeSelector or node affinity keeps this pod off Windows nodes"
     };
-    let help = format!(
-        "restrict the pod to Linux nodes in `{}`:\n{}",
-        w.spec_path,
-        selector_snippet(w, &[os_entry("linux")])
-    );
+    // Only a known Linux image makes the pod surely a Linux pod; an unknown one is a guess.
+    let applicability = if certain {
+        Applicability::Safe
+    } else {
+        Applicability::Unsafe
+    };
+    let (fix, how) = selector_fix(w, cx, &[os_entry("linux")], applicability);
+    let help = format!("restrict the pod to Linux nodes; {how}");
     let mut f = META.graded(
         severity,
         format!(
@@ -49,7 +53,9 @@ pub fn linux_workload_may_land_on_windows_diagnostic(
     if let Some((span, text)) = blanket {
         f = f.with_secondary(Label::new(span, text));
     }
-    f.with_help(with_caveat(help, cx)).with_resource(w.id)
+    f.with_help(with_caveat(help, cx))
+        .with_fix(fix)
+        .with_resource(w.id)
 }
 
 struct Found<'c, 'w> {
@@ -85,6 +91,7 @@ declare_rule! {
         category: Suspicious,
         severity: Warning,
         also: [Error],
+        fix: Safe,
     }
 }
 
@@ -140,6 +147,7 @@ impl Rule for LinuxWorkloadMayLandOnWindows {
             severity,
             &found.pools,
             (found.image.span(w), why),
+            found.image.os == ImageOs::Linux,
             blanket,
             cx,
         ));

@@ -1,7 +1,7 @@
 //! What a rule is, as [`declare_rule!`] states it, and the only way rules make findings: with
 //! the declared default severity, or a graded one the declaration lists.
 
-use crate::finding::{Finding, Label, Severity};
+use crate::finding::{Applicability, Finding, Label, Severity};
 
 /// Clippy's sense: correctness (surely wrong), suspicious (most likely wrong), pedantic (off
 /// by default).
@@ -33,6 +33,9 @@ pub struct RuleMeta {
     /// The other severities it may grade a finding to (error when certain, warning against
     /// a built-in model, ...).
     pub also: &'static [Severity],
+    /// Whether its findings can carry a fix, and how sure the fixes are: `Unsafe` when
+    /// every fix needs a judgement, `Safe` when some do not (the doc's `Fix:` line says which).
+    pub fix: Option<Applicability>,
     /// `rules/<name>.md`.
     pub doc: &'static str,
 }

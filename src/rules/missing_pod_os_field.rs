@@ -3,21 +3,32 @@
 use super::{Context, Pod, Rule};
 use crate::facts::images::ImageOs;
 use crate::facts::image_facts;
-use crate::finding::{Finding, Label};
+use super::shared::{describe, one_edit, pod_spec_at};
+use crate::finding::{Applicability, Finding, Label};
+use crate::yaml::edit::{New, Writer};
 use crate::facts::intent::{Evidence, OsTarget};
 use crate::facts::pod::{allowed_os, os_target};
 
 
-pub fn missing_pod_os_field_diagnostic(w: &Pod<'_>, evidence: Evidence) -> Finding {
+pub fn missing_pod_os_field_diagnostic(w: &Pod<'_>, evidence: Evidence, src: &str) -> Finding {
+    let edit = (!src.is_empty())
+        .then(|| {
+            Writer::new(src).add_entry(pod_spec_at(w), "os", &New::map(&[("name", "windows")]))
+        })
+        .flatten();
+    let how = match &edit {
+        Some(e) => describe(src, std::slice::from_ref(e), w.spec_path),
+        None => format!("add to `{}`:\nos:\n  name: windows\n", w.spec_path),
+    };
     META.finding(
         "Windows pod does not set `os.name: windows`",
         Label::new(w.spec_key, "no `os:` in this pod spec"),
     )
     .with_secondary(Label::new(evidence.span, evidence.text))
     .with_help(format!(
-        "add to `{}`:\nos:\n  name: windows\nthe API server then rejects Linux-only fields for this pod, and a Linux kubelet refuses it instead of failing later",
-        w.spec_path
+        "{how}the API server then rejects Linux-only fields for this pod, and a Linux kubelet refuses it instead of failing later"
     ))
+    .with_fix(one_edit(edit, Applicability::Safe))
     .with_resource(w.id)
 }
 
@@ -26,6 +37,7 @@ declare_rule! {
         name: "missing-pod-os-field",
         category: Suspicious,
         severity: Info,
+        fix: Safe,
     }
 }
 
@@ -46,7 +58,7 @@ impl Rule for MissingPodOsField {
         }
         if let OsTarget::Windows(evidence) = os_target(w, cx) {
             if allowed_os(w, cx).contains("windows") {
-                out.push(missing_pod_os_field_diagnostic(w, evidence.clone()));
+                out.push(missing_pod_os_field_diagnostic(w, evidence.clone(), cx.source));
             }
         }
     }

@@ -1,11 +1,11 @@
 //! `pod-os-label-mismatch`: the pod carries the label `kubernetes.io/os`, which the kubelet
 //! compares with its node's OS, but the pod can be scheduled onto nodes of the other OS.
 
-use super::shared::{os_entry, selector_snippet, with_caveat};
+use super::shared::{os_entry, selector_fix, with_caveat};
 use super::{Context, Pod, Rule};
 use crate::facts::Memo;
 use crate::facts::cluster::{name_list, NodePool, OS_LABEL};
-use crate::finding::{Finding, Label};
+use crate::finding::{Applicability, Finding, Label};
 use crate::k8s::Object;
 use crate::facts::pod::scheduling;
 use crate::yaml::Span;
@@ -39,10 +39,9 @@ pub fn pod_os_label_mismatch_diagnostic(
         } else {
             "Linux"
         };
+        let (fix, how) = selector_fix(w, cx, &[os_entry(value)], Applicability::Safe);
         let help = format!(
-            "a pod label does not choose nodes; to keep the pod on {os} nodes, select them in `{}`:\n{}",
-            w.spec_path,
-            selector_snippet(w, &[os_entry(value)])
+            "a pod label does not choose nodes; to keep the pod on {os} nodes, select them: {how}"
         );
         META.finding(
             format!(
@@ -52,6 +51,7 @@ pub fn pod_os_label_mismatch_diagnostic(
             Label::new(at, "the kubelet compares this label with its node's OS"),
         )
         .with_help(with_caveat(help, cx))
+        .with_fix(fix)
     };
     f.with_resource(w.id)
 }
@@ -80,6 +80,7 @@ declare_rule! {
         name: "pod-os-label-mismatch",
         category: Correctness,
         severity: Error,
+        fix: Safe,
     }
 }
 

@@ -267,6 +267,7 @@ mod tests {
             category: Category::Suspicious,
             severity: Severity::Error,
             also: &[],
+            fix: None,
             doc: "",
         };
     }

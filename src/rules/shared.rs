@@ -9,6 +9,8 @@ use crate::facts::cluster::{parse_build_label, NodePool, OS_LABEL, WINDOWS_BUILD
 use crate::facts::images::{compatible, tag_for_build, ImageOs, KNOWN_HOST_BUILDS};
 use crate::facts::placement::Scheduling;
 pub use crate::facts::{image_facts, ImageFact};
+use crate::finding::{Applicability, Fix};
+use crate::yaml::edit::{snippet, At, Edit, Writer};
 use crate::yaml::{Node, Span};
 
 /// Where an OS or build constraint belongs: the `nodeSelector:` key, else the required
@@ -350,4 +352,82 @@ pub fn bad_value_blocks<'a>(
             .any(|(k, v)| key(k) && !valid(v)),
         _ => false,
     }
+}
+
+/// The pod spec, as the place edits go.
+pub fn pod_spec_at<'n, 'a>(w: &'n Pod<'a>) -> At<'n, 'a> {
+    At {
+        key: w.spec_key,
+        map: w.spec_node,
+    }
+}
+
+/// What `edits` do, for help text: an insertion as the text it adds and where (`into`), a
+/// replacement as old and new text, a deletion as what it removes. Help and fix cannot
+/// disagree: both come from the same edit.
+pub fn describe(src: &str, edits: &[Edit], into: &str) -> String {
+    let mut out = String::new();
+    for e in edits {
+        let old = src.get(e.span.start..e.span.end).unwrap_or("").trim();
+        if e.span.is_empty() {
+            out.push_str(&format!("add to `{into}`:\n{}", snippet(e)));
+        } else if e.text.is_empty() {
+            out.push_str(&format!("remove `{old}`\n"));
+        } else if !e.text.contains('\n') && !old.contains('\n') {
+            out.push_str(&format!("change `{old}` to `{}`\n", e.text));
+        } else {
+            let first = old.lines().next().unwrap_or("");
+            out.push_str(&format!("replace `{first}` with:\n{}", snippet(e)));
+        }
+    }
+    out
+}
+
+/// Sets `set` in the pod's `nodeSelector` (merging into it, or adding it), in the file's
+/// style: the fix, and the help that says it. Without a fix (no source text, or a layout the
+/// edits do not handle) the help shows the keys to add.
+pub fn selector_fix(
+    w: &Pod<'_>,
+    cx: &Context<'_>,
+    set: &[(&str, String)],
+    applicability: Applicability,
+) -> (Option<Fix>, String) {
+    let pairs: Vec<(&str, &str)> = set.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let existing = w.field(&["nodeSelector"]).filter(|n| !n.is_null());
+    let into = if existing.is_some() {
+        w.path("nodeSelector")
+    } else {
+        w.spec_path.to_owned()
+    };
+    let edits = (!cx.source.is_empty())
+        .then(|| Writer::new(cx.source).merge_map(pod_spec_at(w), "nodeSelector", &pairs))
+        .flatten()
+        .filter(|e| !e.is_empty());
+    match edits {
+        Some(edits) => {
+            let help = describe(cx.source, &edits, &into);
+            (
+                Some(Fix {
+                    applicability,
+                    edits,
+                }),
+                help,
+            )
+        }
+        None => {
+            let mut help = format!("add to `{}`:\n", w.path("nodeSelector"));
+            for (k, v) in set {
+                help.push_str(&format!("{k}: {}\n", yaml_str(v)));
+            }
+            (None, help)
+        }
+    }
+}
+
+/// A fix of one edit (none without one).
+pub fn one_edit(edit: Option<Edit>, applicability: Applicability) -> Option<Fix> {
+    edit.map(|e| Fix {
+        applicability,
+        edits: vec![e],
+    })
 }

@@ -2,12 +2,12 @@
 //! hosts the pod can land on do not run (process isolation needs a compatible host build).
 
 use super::shared::{
-    admitted_windows_pools, build_entry, build_pins, build_text, image_facts,
-    os_entry, runs_all, selector_snippet, with_caveat, ImageFact,
+    admitted_windows_pools, build_entry, build_pins, build_text, image_facts, runs_all,
+    selector_fix, with_caveat, ImageFact,
 };
 use super::{Context, Pod, Rule};
 use crate::facts::cluster::{name_list, NodePool, WINDOWS_BUILD_LABEL};
-use crate::finding::{Finding, Label};
+use crate::finding::{Applicability, Finding, Label};
 use crate::facts::images::{tag_for_build, ImageOs};
 use crate::facts::pod::scheduling;
 use crate::yaml::Span;
@@ -64,35 +64,56 @@ pub fn windows_build_image_mismatch_diagnostic(
         Hosts::Pools(pools) => pools.iter().find_map(|p| p.windows_build()),
     };
     let variant = first_host.and_then(tag_for_build);
-    let pin = || selector_snippet(w, &[os_entry("windows"), build_entry(build)]);
-    let help = match hosts {
-        Hosts::Pinned(_) => {
-            let mut help = if pinned_by_runtime_class {
-                format!(
-                    "name a RuntimeClass whose scheduling.nodeSelector sets `{WINDOWS_BUILD_LABEL}: \"10.0.{build}\"`\n"
-                )
+    let variant_text = |lead: &str| {
+        variant.map_or(String::new(), |t| {
+            format!("{lead}use the image's `{t}` variant, built for those hosts\n")
+        })
+    };
+    let serving = serving_builds(image, cx);
+    let mut fix = None;
+    let help = match (hosts, serving.first()) {
+        (Hosts::Pinned(_), Some(good)) if pinned_by_runtime_class => format!(
+            "name a RuntimeClass whose scheduling.nodeSelector sets `{WINDOWS_BUILD_LABEL}: \"10.0.{good}\"`\n{}",
+            variant_text("or ")
+        ),
+        (Hosts::Pinned(_), Some(good)) => {
+            let applicability = if serving.len() == 1 {
+                Applicability::Safe
             } else {
-                format!(
-                    "pin the pod to hosts of the image's build in `{}`:\n{}",
-                    w.spec_path,
-                    pin()
-                )
+                Applicability::Unsafe
             };
-            if let Some(t) = variant {
-                help.push_str(&format!(
-                    "or use the image's `{t}` variant, built for those hosts\n"
-                ));
+            let (f, mut how) = selector_fix(w, cx, &[build_entry(*good)], applicability);
+            // A pin in the node affinity stays: a second one in nodeSelector would conflict,
+            // so there the help says what to change and there is no edit.
+            let in_selector = w.field(&["nodeSelector", WINDOWS_BUILD_LABEL]).is_some();
+            if in_selector || w.spec.affinity.is_none() {
+                fix = f;
+            } else {
+                how = format!(
+                    "set the `{WINDOWS_BUILD_LABEL}` values of `{}` to \"10.0.{good}\"\n",
+                    w.path("affinity.nodeAffinity")
+                );
             }
-            help
+            format!(
+                "pin the pod to {}, which a node pool runs and the image supports; {how}{}",
+                build_text(*good),
+                variant_text("or ")
+            )
         }
+        (Hosts::Pinned(_), None) => match variant {
+            Some(_) => format!(
+                "no node pool runs a Windows build this image supports; {}",
+                variant_text("")
+            ),
+            None => "no node pool runs a Windows build this image supports; use a build of the image for the pinned hosts\n".to_owned(),
+        },
         // No pool the pod can land on runs the image: pinning alone would leave it Pending.
-        Hosts::Pools(_) => format!(
-            "use a build of the image for those hosts{}, or add Windows nodes of 10.0.{build} and pin the pod to them in `{}`:\n{}",
+        (Hosts::Pools(_), _) => format!(
+            "use a build of the image for those hosts{}, or add Windows nodes of 10.0.{build} to the cluster and pin the pod to them",
             variant.map_or(String::new(), |t| format!(" (its `{t}` variant, if it has one)")),
-            w.spec_path,
-            pin()
         ),
     };
+    let help = help.trim_end().to_owned();
     let help = match hosts {
         Hosts::Pools(_) => with_caveat(help, cx),
         Hosts::Pinned(_) => help,
@@ -108,7 +129,21 @@ pub fn windows_build_image_mismatch_diagnostic(
     if let Some(span) = pin_at {
         f = f.with_secondary(Label::new(span, "the pod's Windows build"));
     }
-    f.with_help(help).with_resource(w.id)
+    f.with_help(help).with_fix(fix).with_resource(w.id)
+}
+
+/// The builds the cluster's Windows pools run that can run the image: pinning there is the
+/// fix; with none, only another image variant (or new nodes) helps.
+fn serving_builds(image: &ImageFact<'_>, cx: &Context<'_>) -> Vec<u32> {
+    let mut serving: Vec<u32> = cx
+        .cluster
+        .pools_with_os("windows")
+        .filter_map(|p| p.windows_build())
+        .filter(|h| image.builds.iter().any(|b| runs_all(*h, &[*b])))
+        .collect();
+    serving.sort_unstable();
+    serving.dedup();
+    serving
 }
 
 fn detect<'c: 'w, 'w>(
@@ -159,6 +194,7 @@ declare_rule! {
         name: "windows-build-image-mismatch",
         category: Correctness,
         severity: Error,
+        fix: Safe,
     }
 }
 

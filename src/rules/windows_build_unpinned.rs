@@ -3,11 +3,11 @@
 
 use super::shared::{
     admitted_windows_pools, build_bound, build_entry, build_text, constraint_span, image_facts,
-    os_entry, runs_all, selector_snippet, with_caveat, ImageFact,
+    os_entry, runs_all, selector_fix, with_caveat, ImageFact,
 };
 use super::{Context, Pod, Rule};
-use crate::facts::cluster::NodePool;
-use crate::finding::{Finding, Label};
+use crate::facts::cluster::{NodePool, BETA_OS_LABEL, OS_LABEL};
+use crate::finding::{Applicability, Finding, Label};
 use crate::facts::pod::scheduling;
 
 
@@ -16,6 +16,7 @@ pub fn windows_build_unpinned_diagnostic(
     image: &ImageFact<'_>,
     bad: &[&NodePool],
     pin: u32,
+    sure: bool,
     cx: &Context<'_>,
 ) -> Finding {
     let build = image.build.unwrap_or_default();
@@ -36,10 +37,24 @@ pub fn windows_build_unpinned_diagnostic(
     } else {
         String::new()
     };
+    // Several builds may run the images: which one the pod should have is a choice.
+    let applicability = if sure {
+        Applicability::Safe
+    } else {
+        Applicability::Unsafe
+    };
+    // The OS label too when the selector has none (the pin implies Windows, but the label
+    // says it plainly); a deprecated beta OS label is its own finding and is not repeated.
+    let selector = w.spec.node_selector.as_ref();
+    let has_os = selector.is_some_and(|s| s.contains_key(OS_LABEL) || s.contains_key(BETA_OS_LABEL));
+    let mut set = Vec::new();
+    if !has_os {
+        set.push(os_entry("windows"));
+    }
+    set.push(build_entry(pin));
+    let (fix, how) = selector_fix(w, cx, &set, applicability);
     let help = format!(
-        "pin the pod to a Windows build its images run on, in `{}`:\n{}or name a RuntimeClass whose scheduling.nodeSelector sets the build",
-        w.spec_path,
-        selector_snippet(w, &[os_entry("windows"), build_entry(pin)])
+        "pin the pod to a Windows build its images run on; {how}or name a RuntimeClass whose scheduling.nodeSelector sets the build"
     );
     META.finding(
         format!(
@@ -52,6 +67,7 @@ pub fn windows_build_unpinned_diagnostic(
     )
     .with_secondary(Label::new(image.span(w), format!("built for {}", build_text(build))))
     .with_help(with_caveat(help, cx))
+    .with_fix(fix)
     .with_resource(w.id)
 }
 
@@ -59,6 +75,8 @@ struct Found<'c, 'w> {
     image: ImageFact<'w>,
     bad: Vec<&'c NodePool>,
     pin: u32,
+    /// Only one build among the pools runs the images.
+    sure: bool,
 }
 
 fn detect<'c: 'w, 'w>(w: &Pod<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
@@ -84,7 +102,15 @@ fn detect<'c: 'w, 'w>(w: &Pod<'w>, cx: &Context<'c>) -> Option<Found<'c, 'w>> {
         .filter_map(|p| p.windows_build())
         .find(|b| *b == own)
         .or_else(|| good.iter().filter_map(|p| p.windows_build()).min())?;
-    Some(Found { image, bad, pin })
+    let mut serving: Vec<u32> = good.iter().filter_map(|p| p.windows_build()).collect();
+    serving.sort_unstable();
+    serving.dedup();
+    Some(Found {
+        image,
+        bad,
+        pin,
+        sure: serving.len() == 1,
+    })
 }
 
 declare_rule! {
@@ -92,6 +118,7 @@ declare_rule! {
         name: "windows-build-unpinned",
         category: Suspicious,
         severity: Warning,
+        fix: Safe,
     }
 }
 
@@ -105,6 +132,7 @@ impl Rule for WindowsBuildUnpinned {
             &found.image,
             &found.bad,
             found.pin,
+            found.sure,
             cx,
         ));
     }

@@ -3,15 +3,16 @@
 
 use k8s_openapi::api::core::v1::{Taint, Toleration};
 
-use super::shared::with_caveat;
+use super::shared::{describe, one_edit, pod_spec_at, with_caveat};
 use super::{Context, Pod, Rule};
 use crate::facts::cluster::{name_list, NodePool};
-use crate::finding::{Finding, Label, Severity};
+use crate::finding::{Applicability, Finding, Label, Severity};
 use crate::facts::intent::{Evidence, OsTarget};
 use crate::facts::pod::os_target;
 use crate::facts::placement::taint_text;
 use crate::facts::pod::scheduling;
 use crate::facts::scheduling::Tri;
+use crate::yaml::edit::{New, Writer};
 use crate::yaml::Span;
 
 
@@ -33,26 +34,8 @@ pub fn windows_taint_not_tolerated_diagnostic(
         Some(span) => (span, "no toleration here matches the Windows taint"),
         None => (w.spec_key, "the pod has no tolerations"),
     };
-    let mut snippet = String::from("tolerations:\n");
-    for t in taints {
-        snippet.push_str(&format!("- key: {}\n", t.key));
-        match t.value.as_deref() {
-            Some(v) if !v.is_empty() => {
-                snippet.push_str(&format!(
-                    "  operator: Equal\n  value: {}\n",
-                    super::shared::yaml_str(v)
-                ));
-            }
-            _ => snippet.push_str("  operator: Exists\n"),
-        }
-        snippet.push_str(&format!("  effect: {}\n", t.effect));
-    }
-    let verb = if w.spec.tolerations.as_ref().is_some_and(|t| !t.is_empty()) {
-        "add this toleration to the list in"
-    } else {
-        "add to"
-    };
-    let help = format!("{verb} `{}`:\n{snippet}", w.spec_path);
+    let (fix, how) = toleration_fix(w, taints, cx);
+    let help = format!("tolerate the taint; {how}");
     let mut f = META.graded(
         severity,
         format!(
@@ -66,7 +49,54 @@ pub fn windows_taint_not_tolerated_diagnostic(
     for (span, text) in near_misses {
         f = f.with_secondary(Label::new(span, text));
     }
-    f.with_help(with_caveat(help, cx)).with_resource(w.id)
+    f.with_help(with_caveat(help, cx))
+        .with_fix(fix)
+        .with_resource(w.id)
+}
+
+/// The tolerations of `taints`, appended to the pod's list (or added as a new one).
+fn toleration_fix(
+    w: &Pod<'_>,
+    taints: &[Taint],
+    cx: &Context<'_>,
+) -> (Option<crate::finding::Fix>, String) {
+    let items: Vec<New> = taints
+        .iter()
+        .map(|t| {
+            let mut e = vec![("key".to_owned(), New::str(&t.key))];
+            match t.value.as_deref() {
+                Some(v) if !v.is_empty() => {
+                    e.push(("operator".to_owned(), New::str("Equal")));
+                    e.push(("value".to_owned(), New::str(v)));
+                }
+                _ => e.push(("operator".to_owned(), New::str("Exists"))),
+            }
+            e.push(("effect".to_owned(), New::str(&t.effect)));
+            New::Map(e)
+        })
+        .collect();
+    let existing = w.field(&["tolerations"]).filter(|n| !n.is_null());
+    let into = if existing.is_some() {
+        w.path("tolerations")
+    } else {
+        w.spec_path.to_owned()
+    };
+    let edit = (!cx.source.is_empty())
+        .then(|| Writer::new(cx.source).append_items(pod_spec_at(w), "tolerations", &items))
+        .flatten();
+    match edit {
+        Some(e) => {
+            let help = describe(cx.source, std::slice::from_ref(&e), &into);
+            (one_edit(Some(e), Applicability::Safe), help)
+        }
+        None => {
+            let mut help = format!("add to `{}`:\n", w.path("tolerations"));
+            for t in taints {
+                help.push_str(&format!("- key: {}\n  effect: {}\n", t.key, t.effect));
+            }
+            (None, help)
+        }
+    }
 }
 
 struct Found<'c> {
@@ -161,6 +191,7 @@ declare_rule! {
         category: Correctness,
         severity: Error,
         also: [Warning],
+        fix: Safe,
     }
 }
 

@@ -1,13 +1,11 @@
 //! `windows-workload-may-land-on-linux`: a Windows pod whose node constraints still let the
 //! scheduler put it on a Linux node, where it never starts.
 
-use super::shared::{
-    build_bound, build_entry, image_facts, os_entry, selector_snippet, with_caveat,
-};
+use super::shared::{os_entry, selector_fix, with_caveat};
 use super::{Context, Pod, Rule};
 use crate::facts::cluster::{name_list, NodePool};
 use crate::facts::scheduling::Tri;
-use crate::finding::{Finding, Label, Severity};
+use crate::finding::{Applicability, Finding, Label, Severity};
 use crate::facts::intent::{windows_evidence, Evidence};
 use crate::facts::pod::scheduling;
 use crate::yaml::Span;
@@ -18,17 +16,11 @@ pub fn windows_workload_may_land_on_linux_diagnostic(
     evidence: Evidence,
     pools: &[&NodePool],
     at: (Span, &str),
-    build: Option<u32>,
     cx: &Context<'_>,
 ) -> Finding {
     let plural = if pools.len() == 1 { "" } else { "s" };
-    let mut set = vec![os_entry("windows")];
-    set.extend(build.map(build_entry));
-    let help = format!(
-        "restrict the pod to Windows nodes in `{}`:\n{}",
-        w.spec_path,
-        selector_snippet(w, &set)
-    );
+    let (fix, how) = selector_fix(w, cx, &[os_entry("windows")], Applicability::Safe);
+    let help = format!("restrict the pod to Windows nodes; {how}");
     META.finding(
         format!(
             "Windows pod can be scheduled onto Linux node pool{plural} {}, where its containers never start",
@@ -38,6 +30,7 @@ pub fn windows_workload_may_land_on_linux_diagnostic(
     )
     .with_secondary(Label::new(evidence.span, evidence.text))
     .with_help(with_caveat(help, cx))
+    .with_fix(fix)
     .with_resource(w.id)
 }
 
@@ -53,10 +46,9 @@ pub fn windows_workload_may_land_on_linux_unknown_diagnostic(
 ) -> Finding {
     let plural = if pools.len() == 1 { "" } else { "s" };
     let key_list = name_list(keys.iter().map(String::as_str), 3);
+    let (fix, how) = selector_fix(w, cx, &[os_entry("windows")], Applicability::Safe);
     let help = format!(
-        "if no Linux node matches {key_list}, declare the cluster's node pools with their labels in `.winlint.yaml` (`cluster.nodePools`); either way, add to `{}`:\n{}",
-        w.spec_path,
-        selector_snippet(w, &[os_entry("windows")])
+        "if no Linux node matches {key_list}, declare the cluster's node pools with their labels in `.winlint.yaml` (`cluster.nodePools`); either way, {how}"
     );
     META.graded(
         Severity::Warning,
@@ -68,6 +60,7 @@ pub fn windows_workload_may_land_on_linux_unknown_diagnostic(
     )
     .with_secondary(Label::new(evidence.span, evidence.text))
     .with_help(with_caveat(help, cx))
+    .with_fix(fix)
     .with_resource(w.id)
 }
 
@@ -93,6 +86,7 @@ declare_rule! {
         category: Correctness,
         severity: Error,
         also: [Warning],
+        fix: Safe,
     }
 }
 
@@ -143,10 +137,8 @@ impl Rule for WindowsWorkloadMayLandOnLinux {
                 "no nodeSelector or node affinity keeps this pod off Linux nodes",
             )
         };
-        let facts = image_facts(w, cx.images);
-        let build = build_bound(facts).first().and_then(|f| f.build);
         out.push(windows_workload_may_land_on_linux_diagnostic(
-            w, evidence, &pools, at, build, cx,
+            w, evidence, &pools, at, cx,
         ));
     }
 }

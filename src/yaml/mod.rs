@@ -7,6 +7,7 @@ pub mod decode;
 mod events;
 pub mod json;
 mod leaf;
+pub mod edit;
 mod resolve;
 mod split;
 mod tree;

@@ -166,6 +166,7 @@ impl Config {
             inventory,
             azure_policy: &self.azure_policy,
             gmsa_webhook: self.gmsa_webhook,
+            source: "",
         }
     }
 }

@@ -130,7 +130,23 @@ fn unpack(
 }
 
 impl Moved {
-    fn push(&mut self, path: &str, text: &str, finding: Finding) {
+    fn push(&mut self, path: &str, text: &str, mut finding: Finding) {
+        // A template or base is not the object: the fix's edits are of the render and would
+        // land in the wrong text. The help (rendered from them) says where to make it.
+        if finding.fix.take().is_some() {
+            let at = finding.primary.span.start.min(text.len());
+            let line = text.as_bytes()[..at]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            if let Some(help) = &mut finding.help {
+                if !help.ends_with('\n') {
+                    help.push('\n');
+                }
+                help.push_str(&format!("make this change in `{path}` at line {line}"));
+            }
+        }
         self.files
             .entry(path.to_owned())
             .or_insert_with(|| (text.to_owned(), Vec::new()))
