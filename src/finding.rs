@@ -134,7 +134,10 @@ impl Finding {
         }
     }
     pub fn with_help(mut self, help: impl Into<String>) -> Finding {
-        self.help = Some(help.into());
+        // Helps built from snippets end with a line break; shown, it is an empty line.
+        let mut help = help.into();
+        help.truncate(help.trim_end().len());
+        self.help = Some(help);
         self
     }
     pub fn with_secondary(mut self, label: Label) -> Finding {

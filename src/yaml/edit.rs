@@ -403,15 +403,17 @@ impl<'s> Writer<'s> {
                     seq: 0,
                 };
                 let at = self.line_end(self.content_end(node));
+                // Items written as `- {a: b}` get their new siblings in the same style.
+                let flow_items = self.is_flow(first);
                 let text = add
                     .iter()
                     .map(|x| {
-                        format!(
-                            "{}{}{}",
-                            self.eol,
-                            " ".repeat(dash_col),
+                        let item = if flow_items {
+                            format!("- {}", self.flow(x, quote))
+                        } else {
                             self.block_item(x, dash_col, ind, quote)
-                        )
+                        };
+                        format!("{}{}{}", self.eol, " ".repeat(dash_col), item)
                     })
                     .collect();
                 Some(Edit {

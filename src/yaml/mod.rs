@@ -4,10 +4,10 @@
 
 mod de;
 pub mod decode;
+pub mod edit;
 mod events;
 pub mod json;
 mod leaf;
-pub mod edit;
 mod resolve;
 mod split;
 mod tree;
