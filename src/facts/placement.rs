@@ -208,7 +208,9 @@ impl Exclusion {
                     Have::Value(v) => format!("{whose} `{key}: {want}` (the pool has `{v}`)"),
                     Have::Absent => format!("{whose} `{key}: {want}` (the pool has no such label)"),
                     Have::OtherOs(os) => {
-                        format!("{whose} `{key}: {want}` (a {os} node never has this value)")
+                        format!(
+                            "{whose} `{key}: {want}` (the pool's {os} nodes never have this value)"
+                        )
                     }
                 }
             }

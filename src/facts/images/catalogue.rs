@@ -345,36 +345,4 @@ golang       ""                                 none     -
             assert!(!spells(e, t), "{e} {t}");
         }
     }
-
-    /// Start-up cost: `cargo test --release --lib catalogue::tests::cost -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn cost() {
-        use std::time::Instant;
-        let t = Instant::now();
-        let index = build_index(DATA);
-        let built = t.elapsed();
-        let t = Instant::now();
-        let again = build_index(DATA).len();
-        let rebuilt = t.elapsed();
-        let mut first = Vec::new();
-        for (name, tag) in [("nginx", "1.27"), ("golang", "1.27"), ("openjdk", "nope")] {
-            let t = Instant::now();
-            let f = lookup_in(&index, &format!("docker.io/library/{name}"), Some(tag));
-            first.push(format!(
-                "{name}:{tag} {:?} in {:?}",
-                f.map(|f| f.os),
-                t.elapsed()
-            ));
-        }
-        let t = Instant::now();
-        for _ in 0..100 {
-            lookup_in(&index, "docker.io/library/golang", Some("1.27"));
-        }
-        first.push(format!("warm golang:1.27 in {:?}", t.elapsed() / 100));
-        println!(
-            "index of {} repositories in {built:?} (again: {again} in {rebuilt:?}); {first:?}",
-            index.len()
-        );
-    }
 }
