@@ -112,6 +112,23 @@ pub struct RenderedAt {
     pub approximate: bool,
 }
 
+impl RenderedAt {
+    /// Which render, and where in it: `rendered with values profile `p`, line 22 of the render`.
+    pub fn origin(&self) -> String {
+        match (&self.profile, &self.kustomization) {
+            (Some(p), _) => format!(
+                "rendered with values profile `{p}`, line {} of the render",
+                self.line
+            ),
+            (None, Some(k)) => format!(
+                "built from kustomization `{k}`, line {} of the build",
+                self.line
+            ),
+            (None, None) => format!("line {} of the render", self.line),
+        }
+    }
+}
+
 impl Finding {
     pub fn new(
         rule: &'static str,

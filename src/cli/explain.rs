@@ -285,17 +285,7 @@ fn human(rows: &[(String, Explained)], c: &Cluster, out: &mut dyn Write) -> std:
 /// For a workload of a render: which render, and where in it.
 fn rendered_note(r: Option<&RenderedAt>) -> Option<String> {
     let r = r?;
-    let from = match (&r.profile, &r.kustomization) {
-        (Some(p), _) => format!(
-            "rendered with values profile `{p}`, line {} of the render",
-            r.line
-        ),
-        (None, Some(k)) => format!(
-            "built from kustomization `{k}`, line {} of the build",
-            r.line
-        ),
-        (None, None) => format!("line {} of the render", r.line),
-    };
+    let from = r.origin();
     let approx = if r.approximate {
         "; approximate: no line of this file matches it exactly"
     } else {

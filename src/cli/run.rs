@@ -66,6 +66,10 @@ pub(crate) fn prepare(args: &Args, read_lock: bool) -> Result<Prepared, RunError
     let cwd = std::env::current_dir()
         .map_err(|e| Error::Usage(format!("cannot read the current directory: {e}")))?;
     let mut config = load_config(args, &cwd)?;
+    config.record_objects = args
+        .effective_targets()
+        .iter()
+        .any(|t| matches!(t.format, Format::Junit));
     if read_lock {
         config.load_lock(&cwd)?;
     }
@@ -575,7 +579,7 @@ fn lint_input(
         }
         Input::File { display, path } if floor.is_some() => match read_limited(path, limit) {
             Ok(Ok(bytes)) if floor == Some(Floor::Parse) => {
-                crate::engine::lint::parse_only(display.clone(), bytes)
+                crate::engine::floor::parse_only(display.clone(), bytes)
             }
             Ok(Ok(bytes)) if floor == Some(Floor::Events) => {
                 crate::engine::floor::events_only(display.clone(), bytes)

@@ -7,20 +7,13 @@ use libyaml_safer::{Encoding, EventData, Parser};
 
 use crate::engine::lint::{Counts, FileReport};
 use crate::yaml::decode::{decode, Decoded};
-use crate::yaml::split_documents;
+use crate::yaml::{parse_chunk, split_documents, Limits};
 
 /// The event floor: decode, split into documents and pull every libyaml-safer event with its
 /// positions, as the span tree does, but build no tree and no model. Counts the documents
 /// (each document start event) so the figure is comparable with the other floors.
 pub fn events_only(path: String, bytes: Vec<u8>) -> FileReport {
-    let mut counts = Counts {
-        files: 1,
-        ..Counts::default()
-    };
-    let text = match decode(bytes) {
-        Decoded::Text(t) => t,
-        Decoded::Invalid { .. } => String::new(),
-    };
+    let (text, mut counts) = start(bytes);
     let mut positions = 0usize;
     for chunk in split_documents(&text) {
         // As the span tree's event source does: a final line break keeps libyaml-safer off
@@ -55,4 +48,30 @@ pub fn events_only(path: String, bytes: Vec<u8>) -> FileReport {
     }
     std::hint::black_box(positions);
     FileReport::new(path, String::new(), Vec::new(), counts)
+}
+
+/// The parse floor: decode, split and build the span trees, and nothing else (no models, no
+/// rules). Counts documents as the lint does.
+pub fn parse_only(path: String, bytes: Vec<u8>) -> FileReport {
+    let (text, mut counts) = start(bytes);
+    for chunk in split_documents(&text) {
+        match parse_chunk(chunk, Limits::default()) {
+            Ok(docs) => counts.documents += docs.iter().filter(|d| !d.root.is_null()).count(),
+            Err(_) => counts.documents += 1,
+        }
+    }
+    FileReport::new(path, String::new(), Vec::new(), counts)
+}
+
+/// The file's text (empty when it is not text) and the counts of one file.
+fn start(bytes: Vec<u8>) -> (String, Counts) {
+    let text = match decode(bytes) {
+        Decoded::Text(t) => t,
+        Decoded::Invalid { .. } => String::new(),
+    };
+    let counts = Counts {
+        files: 1,
+        ..Counts::default()
+    };
+    (text, counts)
 }

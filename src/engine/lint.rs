@@ -67,7 +67,8 @@ pub struct FileReport {
     pub images: BTreeSet<String>,
     /// With `Config::explain`: where each pod template of the file can run.
     pub explained: Vec<Explained>,
-    /// The objects linted in this file, clean or not, in file order (JUnit's test cases).
+    /// With `Config::record_objects`: the objects linted in this file, clean or not, in file
+    /// order (JUnit's test cases).
     pub objects: Vec<ResourceId>,
 }
 
@@ -187,7 +188,9 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
                                 if suppress {
                                     suppressions.add_object(candidate.node, &candidate.id);
                                 }
-                                linted.push(candidate.id.clone());
+                                if cx.config.record_objects {
+                                    linted.push(candidate.id.clone());
+                                }
                                 let (f, i, e) = (&mut findings, &mut images, &mut explained);
                                 lint_object(candidate, &active, &file_cx, f, i, e);
                             }
@@ -321,24 +324,4 @@ fn run_rules(
     for f in &mut out[first..] {
         f.field = Some(object.node.path_at(f.primary.span.start));
     }
-}
-
-/// The parse floor for benchmarks: decode, split and build the span trees, and nothing
-/// else (no models, no rules). Counts documents like [`lint_bytes`].
-pub fn parse_only(path: String, bytes: Vec<u8>) -> FileReport {
-    let mut counts = Counts {
-        files: 1,
-        ..Counts::default()
-    };
-    let text = match decode(bytes) {
-        Decoded::Text(t) => t,
-        Decoded::Invalid { .. } => String::new(),
-    };
-    for chunk in split_documents(&text) {
-        match parse_chunk(chunk, Limits::default()) {
-            Ok(docs) => counts.documents += docs.iter().filter(|d| !d.root.is_null()).count(),
-            Err(_) => counts.documents += 1,
-        }
-    }
-    FileReport::new(path, String::new(), Vec::new(), counts)
 }

@@ -215,17 +215,7 @@ fn finish_text(
 /// For a finding moved from a render to its template: which render, and where in it.
 fn rendered_note(f: &Finding) -> Option<String> {
     let r = f.rendered.as_ref()?;
-    let from = match (&r.profile, &r.kustomization) {
-        (Some(p), _) => format!(
-            "rendered with values profile `{p}`, line {} of the render",
-            r.line
-        ),
-        (None, Some(k)) => format!(
-            "built from kustomization `{k}`, line {} of the build",
-            r.line
-        ),
-        (None, None) => format!("line {} of the render", r.line),
-    };
+    let from = r.origin();
     let approx = if r.approximate {
         "; no line of this file matches the field exactly, this is the line of the enclosing key"
     } else {

@@ -53,6 +53,7 @@ impl<'a> Events<'a> {
         // A block scalar that ends at that break has it removed again from its value.
         let appended = !text.ends_with('\n');
         let end: &'static [u8] = if appended { b"\n" } else { b"" };
+        quiet_parser_panics();
         let mut parser = Parser::new();
         parser.set_encoding(Encoding::Utf8);
         parser.set_input(text.as_bytes().chain(end));
@@ -69,7 +70,6 @@ impl<'a> Events<'a> {
     /// states it did not port, such as a tag followed by `,` in a flow collection) becomes a
     /// parse error of this document instead of ending the run.
     fn parse(&mut self) -> Result<libyaml_safer::Event, ParseError> {
-        quiet_parser_panics();
         let parser = &mut self.parser;
         IN_PARSER.set(true);
         let result = catch_unwind(AssertUnwindSafe(|| parser.parse()));

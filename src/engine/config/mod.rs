@@ -47,6 +47,9 @@ pub struct Config {
     /// `winlint explain`: also record where each pod template can run
     /// ([`crate::engine::lint::FileReport::explained`]).
     pub explain: bool,
+    /// `--format junit`: also record every object linted, clean ones included
+    /// ([`crate::engine::lint::FileReport::objects`]).
+    pub record_objects: bool,
     /// Paths never linted (globs relative to `base`).
     pub exclude: Vec<String>,
     /// Rules ignored in matching paths.
