@@ -53,7 +53,6 @@ impl<'a> Events<'a> {
         // A block scalar that ends at that break has it removed again from its value.
         let appended = !text.ends_with('\n');
         let end: &'static [u8] = if appended { b"\n" } else { b"" };
-        quiet_parser_panics();
         let mut parser = Parser::new();
         parser.set_encoding(Encoding::Utf8);
         parser.set_input(text.as_bytes().chain(end));
@@ -66,22 +65,13 @@ impl<'a> Events<'a> {
         }
     }
 
-    /// The next raw event. A panic inside the parser (libyaml-safer has a few `panic!`s for
-    /// states it did not port, such as a tag followed by `,` in a flow collection) becomes a
-    /// parse error of this document instead of ending the run.
+    /// The next raw event. A panic inside the parser is caught by [`guarded`], around the
+    /// whole chunk: catching it per event costs more than the rest of the tree building.
     fn parse(&mut self) -> Result<libyaml_safer::Event, ParseError> {
-        let parser = &mut self.parser;
         IN_PARSER.set(true);
-        let result = catch_unwind(AssertUnwindSafe(|| parser.parse()));
+        let result = self.parser.parse();
         IN_PARSER.set(false);
-        match result {
-            Ok(Ok(ev)) => Ok(ev),
-            Ok(Err(e)) => Err(self.error(&e)),
-            Err(_) => Err(ParseError {
-                message: "the YAML parser could not read this document".into(),
-                at: self.base + self.text.len(),
-            }),
-        }
+        result.map_err(|e| self.error(&e))
     }
 
     /// A mark as a file offset, inside the chunk.
@@ -177,7 +167,29 @@ thread_local! {
     static IN_PARSER: Cell<bool> = const { Cell::new(false) };
 }
 
-/// A panic caught in [`Events::parse`] is a parse error, not a crash: keep the panic hook
+/// Runs `f`, which pulls [`Events`] of a chunk whose text ends at `end`. libyaml-safer has a
+/// few `panic!`s for states it did not port (such as a tag followed by `,` in a flow
+/// collection): such a panic becomes a parse error of this document instead of ending the
+/// run. A panic elsewhere (a bug of ours) goes on unwinding, to the file's internal error.
+pub(super) fn guarded<T>(
+    end: usize,
+    f: impl FnOnce() -> Result<T, ParseError>,
+) -> Result<T, ParseError> {
+    quiet_parser_panics();
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(_) if IN_PARSER.get() => {
+            IN_PARSER.set(false);
+            Err(ParseError {
+                message: "the YAML parser could not read this document".into(),
+                at: end,
+            })
+        }
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+/// A panic caught in [`guarded`] is a parse error, not a crash: keep the panic hook
 /// from printing it (other panics still print as before).
 fn quiet_parser_panics() {
     static HOOK: Once = Once::new();

@@ -2,9 +2,9 @@
 //! Aliases are expanded under a budget and nesting depth is bounded, so hostile input
 //! gives an error instead of exhausting memory or the stack.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::events::{Event, Events};
+use super::events::{guarded, Event, Events};
 pub use super::leaf::{ParseError, Scalar, Span, Style};
 use super::split::Chunk;
 
@@ -168,6 +168,8 @@ pub fn parse_chunk<'a>(chunk: Chunk<'a>, limits: Limits) -> Result<Vec<Doc<'a>>,
         limits,
         docs: Vec::new(),
         stack: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
         duplicates: Vec::new(),
@@ -175,24 +177,30 @@ pub fn parse_chunk<'a>(chunk: Chunk<'a>, limits: Limits) -> Result<Vec<Doc<'a>>,
     // An error found at the end of the chunk (an unclosed bracket) belongs to the last
     // written character, not to the next document's `---`.
     let last = chunk.offset + chunk.text.trim_end().len().saturating_sub(1);
-    for ev in Events::new(chunk) {
-        let (ev, span) = ev.map_err(|mut e| {
-            e.at = e.at.min(last.max(chunk.offset));
-            e
-        })?;
-        b.event(ev, span)?;
-    }
-    Ok(b.docs)
+    let end = chunk.offset + chunk.text.len();
+    guarded(end, move || {
+        for ev in Events::new(chunk) {
+            let (ev, span) = ev.map_err(|mut e| {
+                e.at = e.at.min(last.max(chunk.offset));
+                e
+            })?;
+            b.event(ev, span)?;
+        }
+        Ok(b.docs)
+    })
 }
 
+/// An open collection. Its children wait in the builder's shared `items` / `entries` stacks
+/// from `first` on, and move into one exactly sized vector when it closes: no vector grows
+/// (and reallocates) item by item.
 enum Frame<'a> {
     Seq {
-        items: Vec<Node<'a>>,
+        first: usize,
         start: usize,
         anchor: Option<String>,
     },
     Map {
-        entries: Vec<Entry<'a>>,
+        first: usize,
         key: Option<Node<'a>>,
         start: usize,
         anchor: Option<String>,
@@ -203,6 +211,8 @@ struct Builder<'a> {
     limits: Limits,
     docs: Vec<Doc<'a>>,
     stack: Vec<Frame<'a>>,
+    items: Vec<Node<'a>>,
+    entries: Vec<Entry<'a>>,
     anchors: HashMap<String, Node<'a>>,
     alias_nodes: usize,
     duplicates: Vec<(Span, String)>,
@@ -231,7 +241,7 @@ impl<'a> Builder<'a> {
             }
             Event::SequenceStart(anchor) => {
                 self.stack.push(Frame::Seq {
-                    items: Vec::new(),
+                    first: self.items.len(),
                     start: span.start,
                     anchor,
                 });
@@ -239,7 +249,7 @@ impl<'a> Builder<'a> {
             }
             Event::MappingStart(anchor) => {
                 self.stack.push(Frame::Map {
-                    entries: Vec::new(),
+                    first: self.entries.len(),
                     key: None,
                     start: span.start,
                     anchor,
@@ -260,10 +270,11 @@ impl<'a> Builder<'a> {
     fn end_seq(&mut self, span: Span) -> Result<(), ParseError> {
         match self.stack.pop() {
             Some(Frame::Seq {
-                items,
+                first,
                 start,
                 anchor,
             }) => {
+                let items: Vec<Node<'a>> = self.items.drain(first..).collect();
                 let end = items.last().map_or(span.end, |n| n.span.end.max(span.end));
                 let node = Node {
                     span: Span::new(start, end.max(start)),
@@ -279,11 +290,12 @@ impl<'a> Builder<'a> {
     fn end_map(&mut self, span: Span) -> Result<(), ParseError> {
         match self.stack.pop() {
             Some(Frame::Map {
-                entries,
+                first,
                 start,
                 anchor,
                 ..
             }) => {
+                let entries: Vec<Entry<'a>> = self.entries.drain(first..).collect();
                 let entries = self.merge_keys(entries);
                 self.find_duplicates(&entries);
                 let end = entries
@@ -328,10 +340,10 @@ impl<'a> Builder<'a> {
                 root: node,
                 duplicate_keys: std::mem::take(&mut self.duplicates),
             }),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Seq { .. }) => self.items.push(node),
+            Some(Frame::Map { key, .. }) => match key.take() {
                 None => *key = Some(node),
-                Some(k) => entries.push(Entry {
+                Some(k) => self.entries.push(Entry {
                     key: k,
                     value: node,
                 }),
@@ -369,13 +381,21 @@ impl<'a> Builder<'a> {
     }
 
     fn find_duplicates(&mut self, entries: &[Entry<'a>]) {
-        if entries.len() < 2 {
+        // Most mappings are small: comparing with the earlier keys beats hashing them.
+        if entries.len() <= 16 {
+            for (i, e) in entries.iter().enumerate() {
+                if let Some(k) = e.key.as_str() {
+                    if entries[..i].iter().any(|o| o.key.as_str() == Some(k)) {
+                        self.duplicates.push((e.key.span, k.to_string()));
+                    }
+                }
+            }
             return;
         }
-        let mut seen: HashMap<&str, ()> = HashMap::with_capacity(entries.len());
+        let mut seen: HashSet<&str> = HashSet::with_capacity(entries.len());
         for e in entries {
             if let Some(k) = e.key.as_str() {
-                if seen.insert(k, ()).is_some() {
+                if !seen.insert(k) {
                     self.duplicates.push((e.key.span, k.to_string()));
                 }
             }
