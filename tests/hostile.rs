@@ -115,6 +115,29 @@ fn alias_bomb() {
         .contains("aliases expand to more than 100000 nodes"));
 }
 
+/// libyaml-safer panics in a state it did not port (a tag followed by `,` in a flow
+/// collection): that document is `invalid-yaml`, quietly, and the next document is linted.
+#[test]
+fn parser_panic_is_the_documents_invalid_yaml() {
+    let c = Case::new();
+    let mut s = String::from("a: [!!str, b]\n---\n");
+    s.push_str(&bad_manifest());
+    c.write("panics.yaml", s);
+    let out = c.run(&["."]);
+    expect(&out, "./panics.yaml:2:1: error[invalid-yaml]");
+    assert!(
+        out.1
+            .contains("the YAML parser could not read this document"),
+        "{}",
+        out.1
+    );
+    assert!(
+        out.1.lines().any(|l| l.starts_with("./panics.yaml:20:5: error[windows-workload-may-land-on-linux]")),
+        "{}",
+        out.1
+    );
+}
+
 #[test]
 fn deep_nesting() {
     let c = Case::new();
