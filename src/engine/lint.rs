@@ -12,7 +12,7 @@ use crate::finding::{Finding, RenderedAt, SourceText};
 use crate::k8s::{classify, Classified, ResourceId};
 use crate::rules::{self, precedence, Rule, RULES};
 use crate::yaml::decode::{decode, Decoded};
-use crate::yaml::{parse_chunk, split_documents, Limits, Span};
+use crate::yaml::{parse_chunk_skipping, split_documents, Limits, Span};
 
 /// What linting a file needs: the run's configuration and the facts' context.
 #[derive(Clone, Copy)]
@@ -166,7 +166,7 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
         .filter(|r| cx.config.rules.enabled(*r))
         .collect();
     for chunk in split_documents(&text) {
-        match parse_chunk(chunk, Limits::default()) {
+        match parse_chunk_skipping(chunk, Limits::default(), crate::k8s::body_unread) {
             Err(e) => {
                 counts.documents += 1;
                 findings.push(rules::invalid_yaml_diagnostic(e.at, &e.message));

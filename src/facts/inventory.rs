@@ -9,7 +9,7 @@ use k8s_openapi::api::rbac::v1::PolicyRule;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use crate::k8s::{classify, Classified, Typed};
-use crate::yaml::{from_node, parse_chunk, split_documents, Limits, Node, Span};
+use crate::yaml::{from_node, parse_chunk_skipping, split_documents, Limits, Node, Span};
 
 /// Where a definition came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,31 +120,28 @@ pub fn may_contain_bindings(bytes: &[u8], roles: &[String]) -> bool {
 }
 
 fn has_kind_line(bytes: &[u8], kinds: &[&[u8]]) -> bool {
-    kinds.iter().any(|kind| {
-        memchr::memmem::find_iter(bytes, kind).any(|at| {
-            let word_ends = bytes
-                .get(at + kind.len())
-                .is_none_or(|b| !b.is_ascii_alphanumeric());
-            word_ends && preceded_by_kind(&bytes[..at])
-        })
-    })
+    kind_values(bytes).any(|v| kinds.contains(&v))
 }
 
-/// Does the line before `head`'s end read `kind:` (allowing quotes and blanks)?
-fn preceded_by_kind(head: &[u8]) -> bool {
-    let line = head.rsplit(|&b| b == b'\n').next().unwrap_or(head);
-    let trimmed = line
-        .iter()
-        .rposition(|b| !matches!(b, b' ' | b'\t' | b'"' | b'\''))
-        .map_or(&line[..0], |i| &line[..=i]);
-    let Some(before_colon) = trimmed.strip_suffix(b":") else {
-        return false;
-    };
-    let key = before_colon
-        .strip_suffix(b"\"")
-        .or_else(|| before_colon.strip_suffix(b"'"))
-        .unwrap_or(before_colon);
-    key.ends_with(b"kind")
+/// The values of the `kind:` keys in the text (allowing quotes and blanks, YAML or JSON),
+/// found in one pass over it.
+fn kind_values(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    memchr::memmem::find_iter(bytes, b"kind").filter_map(move |at| {
+        let mut rest = &bytes[at + 4..];
+        if let [b'"' | b'\'', tail @ ..] = rest {
+            rest = tail;
+        }
+        let rest = rest.strip_prefix(b":")?;
+        let start = rest
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'"' | b'\''))?;
+        let value = &rest[start..];
+        let end = value
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(value.len());
+        Some(&value[..end])
+    })
 }
 
 /// Calls `f` with every object of the documents of `text` that pass `wanted` (a cheap byte
@@ -159,7 +156,8 @@ fn each_object(
         if !wanted(chunk.text.as_bytes()) {
             continue;
         }
-        let Ok(docs) = parse_chunk(chunk, Limits::default()) else {
+        let Ok(docs) = parse_chunk_skipping(chunk, Limits::default(), crate::k8s::body_unread)
+        else {
             continue;
         };
         for doc in &docs {

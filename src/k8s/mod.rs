@@ -143,6 +143,22 @@ static KINDS: &[KindDef] = &[
     kind!("Node", ["v1"], core::Node, Node),
 ];
 
+/// Whether nothing winlint does reads below the top-level keys (other than `metadata`) of an
+/// object of `kind`, so the span tree may leave them out ([`crate::yaml::parse_chunk_skipping`]).
+/// Read are: the typed kinds, the kinds the inventory collects (RBAC for GMSA, GMSA
+/// credential specs) and lists, whose items are objects. A rule that starts reading another
+/// kind's body must name it here.
+pub fn body_unread(kind: &str) -> bool {
+    const INVENTORY: [&str; 5] = [
+        "GMSACredentialSpec",
+        "Role",
+        "ClusterRole",
+        "RoleBinding",
+        "ClusterRoleBinding",
+    ];
+    !(kind.ends_with("List") || INVENTORY.contains(&kind) || KINDS.iter().any(|k| k.kind == kind))
+}
+
 fn kind_def(api_version: &str, kind: &str) -> Option<&'static KindDef> {
     KINDS
         .iter()

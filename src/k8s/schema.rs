@@ -4,7 +4,6 @@
 //! winlint finds `nodeselector` typos without a separate schema.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
@@ -51,46 +50,69 @@ pub enum Suggestion {
 }
 
 /// Schema nodes interned per thread: a node is a path from a kind's root, identified by a
-/// number; its children are looked up by (node, field name) without allocating.
+/// number; its children are found by the field's index in the parent's field list, with no
+/// hashing and no allocation once seen.
 #[derive(Default)]
 struct Table {
-    roots: HashMap<&'static str, u32>,
-    children: HashMap<(u32, &'static str), u32>,
+    roots: Vec<(&'static str, u32)>,
     known: Vec<Known>,
     paths: Vec<Vec<&'static str>>,
+    /// Per node: the child node of each field (a map's one child at 0), or `UNSET`.
+    children: Vec<Vec<u32>>,
 }
+
+const UNSET: u32 = u32::MAX;
 
 thread_local! {
     static TABLE: RefCell<Table> = RefCell::new(Table::default());
 }
 
+impl Table {
+    fn add(&mut self, path: Vec<&'static str>, schema: fn(&[&str]) -> Known) -> u32 {
+        let id = self.known.len() as u32;
+        let known = schema(&path);
+        let slots = match known {
+            Known::Struct(_, fields) => fields.len(),
+            Known::Map => 1,
+            Known::Leaf => 0,
+        };
+        self.known.push(known);
+        self.paths.push(path);
+        self.children.push(vec![UNSET; slots]);
+        id
+    }
+}
+
 fn root(kind: &'static str, schema: fn(&[&str]) -> Known) -> u32 {
     TABLE.with(|t| {
         let mut t = t.borrow_mut();
-        if let Some(&id) = t.roots.get(kind) {
+        if let Some(&(_, id)) = t.roots.iter().find(|(k, _)| *k == kind) {
             return id;
         }
-        let id = t.known.len() as u32;
-        t.known.push(schema(&[]));
-        t.paths.push(Vec::new());
-        t.roots.insert(kind, id);
+        let id = t.add(Vec::new(), schema);
+        t.roots.push((kind, id));
         id
     })
 }
 
-fn child(parent: u32, step: &'static str, schema: fn(&[&str]) -> Known) -> u32 {
+/// The node of `parent`'s field `slot` (named `step`), and what the model expects there.
+fn child(
+    parent: u32,
+    slot: usize,
+    step: &'static str,
+    schema: fn(&[&str]) -> Known,
+) -> (u32, Known) {
     TABLE.with(|t| {
         let mut t = t.borrow_mut();
-        if let Some(&id) = t.children.get(&(parent, step)) {
-            return id;
+        let id = t.children[parent as usize][slot];
+        if id != UNSET {
+            return (id, t.known[id as usize]);
         }
         let mut path = t.paths[parent as usize].clone();
         path.push(step);
-        let id = t.known.len() as u32;
-        t.known.push(schema(&path));
-        t.paths.push(path);
-        t.children.insert((parent, step), id);
-        id
+        let id = t.add(path, schema);
+        t.children[parent as usize][slot] = id;
+        (id, t.known[id as usize])
     })
 }
 
@@ -167,21 +189,21 @@ impl<'n> Walker<'n> {
                     if key.starts_with('$') {
                         continue;
                     }
-                    let step: &'static str = match known {
+                    let (slot, step): (usize, &'static str) = match known {
                         Known::Struct(type_name, fields) => {
-                            match fields.iter().find(|f| **f == key) {
-                                Some(f) => f,
+                            match fields.iter().position(|f| *f == key) {
+                                Some(i) => (i, fields[i]),
                                 None => {
                                     self.report(key, e.key.span, type_name, fields);
                                     continue;
                                 }
                             }
                         }
-                        Known::Map => "*",
+                        Known::Map => (0, "*"),
                         Known::Leaf => return,
                     };
-                    let next = child(current, step, self.schema);
-                    if known_of(next) == Known::Leaf {
+                    let (next, next_known) = child(current, slot, step, self.schema);
+                    if next_known == Known::Leaf {
                         continue;
                     }
                     self.ancestors.push(next);

@@ -171,10 +171,10 @@ thread_local! {
 /// few `panic!`s for states it did not port (such as a tag followed by `,` in a flow
 /// collection): such a panic becomes a parse error of this document instead of ending the
 /// run. A panic elsewhere (a bug of ours) goes on unwinding, to the file's internal error.
-pub(super) fn guarded<T>(
+pub(super) fn guarded<T, E: From<ParseError>>(
     end: usize,
-    f: impl FnOnce() -> Result<T, ParseError>,
-) -> Result<T, ParseError> {
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
     quiet_parser_panics();
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
@@ -183,7 +183,8 @@ pub(super) fn guarded<T>(
             Err(ParseError {
                 message: "the YAML parser could not read this document".into(),
                 at: end,
-            })
+            }
+            .into())
         }
         Err(payload) => std::panic::resume_unwind(payload),
     }

@@ -9,6 +9,7 @@ mod events;
 pub mod json;
 mod leaf;
 mod resolve;
+mod skip;
 mod split;
 mod tree;
 
@@ -16,5 +17,6 @@ pub use de::{from_node, from_object_node, DeError, PathSeg};
 pub use resolve::{resolve_plain, Resolved};
 pub use split::{split_documents, Chunk};
 pub use tree::{
-    parse_chunk, Doc, Entry, Limits, Node, ParseError, PathKey, Scalar, Span, Style, Value,
+    parse_chunk, parse_chunk_skipping, Doc, Entry, Limits, Node, ParseError, PathKey, Scalar, Span,
+    Style, Value,
 };

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::events::{guarded, Event, Events};
 pub use super::leaf::{ParseError, Scalar, Span, Style};
+use super::skip::{Skip, Step};
 use super::split::Chunk;
 
 #[derive(Clone, Debug)]
@@ -164,6 +165,54 @@ pub enum PathKey<'k> {
 
 /// Parses one chunk of a file into its documents (usually one). Spans are file offsets.
 pub fn parse_chunk<'a>(chunk: Chunk<'a>, limits: Limits) -> Result<Vec<Doc<'a>>, ParseError> {
+    build(chunk, limits, None).map_err(Stop::into_error)
+}
+
+/// As [`parse_chunk`], but the values of an object's top-level keys other than `apiVersion`,
+/// `kind` and `metadata` are left out (an empty collection with the value's span) when
+/// `skip_body(kind)` says nothing reads them. Errors and duplicate keys are the same as
+/// [`parse_chunk`]'s; a chunk with an alias after a skipped value is parsed again in full.
+pub fn parse_chunk_skipping<'a>(
+    chunk: Chunk<'a>,
+    limits: Limits,
+    skip_body: fn(&str) -> bool,
+) -> Result<Vec<Doc<'a>>, ParseError> {
+    match build(chunk, limits, Some(skip_body)) {
+        Err(Stop::Full) => parse_chunk(chunk, limits),
+        r => r.map_err(Stop::into_error),
+    }
+}
+
+/// Why building stopped: an error, or a skipped value that must be built after all.
+enum Stop {
+    Error(ParseError),
+    Full,
+}
+
+impl From<ParseError> for Stop {
+    fn from(e: ParseError) -> Stop {
+        Stop::Error(e)
+    }
+}
+
+impl Stop {
+    fn into_error(self) -> ParseError {
+        match self {
+            Stop::Error(e) => e,
+            // Only a skipping build stops for this, and it is then built in full.
+            Stop::Full => ParseError {
+                message: "the document could not be built".into(),
+                at: 0,
+            },
+        }
+    }
+}
+
+fn build<'a>(
+    chunk: Chunk<'a>,
+    limits: Limits,
+    skip_body: Option<fn(&str) -> bool>,
+) -> Result<Vec<Doc<'a>>, Stop> {
     let mut b = Builder {
         limits,
         docs: Vec::new(),
@@ -173,6 +222,10 @@ pub fn parse_chunk<'a>(chunk: Chunk<'a>, limits: Limits) -> Result<Vec<Doc<'a>>,
         anchors: HashMap::new(),
         alias_nodes: 0,
         duplicates: Vec::new(),
+        skip_body,
+        skip: None,
+        skipped: false,
+        doc_skipped: false,
     };
     // An error found at the end of the chunk (an unclosed bracket) belongs to the last
     // written character, not to the next document's `---`.
@@ -216,10 +269,47 @@ struct Builder<'a> {
     anchors: HashMap<String, Node<'a>>,
     alias_nodes: usize,
     duplicates: Vec<(Span, String)>,
+    /// Kinds whose bodies are left out ([`parse_chunk_skipping`]).
+    skip_body: Option<fn(&str) -> bool>,
+    /// The value being skipped.
+    skip: Option<Skip>,
+    /// Whether a value was skipped in this chunk (an alias may name an anchor inside it).
+    skipped: bool,
+    /// Whether a value was skipped in the current document.
+    doc_skipped: bool,
 }
 
 impl<'a> Builder<'a> {
-    fn event(&mut self, ev: Event<'a>, span: Span) -> Result<(), ParseError> {
+    fn event(&mut self, ev: Event<'a>, span: Span) -> Result<(), Stop> {
+        if let Some(skip) = &mut self.skip {
+            let depth = self.stack.len();
+            return match skip.event(ev, span, depth, &self.limits, &mut self.duplicates)? {
+                Step::More => Ok(()),
+                Step::Full => Err(Stop::Full),
+                Step::Done(span, map) => {
+                    self.skip = None;
+                    let value = if map {
+                        Value::Map(Vec::new())
+                    } else {
+                        Value::Seq(Vec::new())
+                    };
+                    self.push(Node { span, value }, None)
+                }
+            };
+        }
+        match &ev {
+            Event::Alias(_) if self.skipped => return Err(Stop::Full),
+            Event::SequenceStart(_) | Event::MappingStart(_)
+                if self.stack.len() < self.limits.max_depth && self.skips_value() =>
+            {
+                let map = matches!(ev, Event::MappingStart(_));
+                self.skip = Some(Skip::new(span.start, map));
+                self.skipped = true;
+                self.doc_skipped = true;
+                return Ok(());
+            }
+            _ => {}
+        }
         match ev {
             Event::Scalar(scalar, anchor) => {
                 let node = Node {
@@ -231,13 +321,7 @@ impl<'a> Builder<'a> {
             Event::SequenceStart(_) | Event::MappingStart(_)
                 if self.stack.len() >= self.limits.max_depth =>
             {
-                Err(ParseError {
-                    message: format!(
-                        "nesting deeper than {} levels is not supported",
-                        self.limits.max_depth
-                    ),
-                    at: span.start,
-                })
+                Err(too_deep(&self.limits, span).into())
             }
             Event::SequenceStart(anchor) => {
                 self.stack.push(Frame::Seq {
@@ -267,7 +351,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Closes the open sequence; it spans at least to its last item.
-    fn end_seq(&mut self, span: Span) -> Result<(), ParseError> {
+    fn end_seq(&mut self, span: Span) -> Result<(), Stop> {
         match self.stack.pop() {
             Some(Frame::Seq {
                 first,
@@ -282,12 +366,12 @@ impl<'a> Builder<'a> {
                 };
                 self.push(node, anchor)
             }
-            _ => Err(unbalanced(span)),
+            _ => Err(unbalanced(span).into()),
         }
     }
 
     /// Closes the open mapping: merge keys are applied before duplicates are looked for.
-    fn end_map(&mut self, span: Span) -> Result<(), ParseError> {
+    fn end_map(&mut self, span: Span) -> Result<(), Stop> {
         match self.stack.pop() {
             Some(Frame::Map {
                 first,
@@ -297,7 +381,10 @@ impl<'a> Builder<'a> {
             }) => {
                 let entries: Vec<Entry<'a>> = self.entries.drain(first..).collect();
                 let entries = self.merge_keys(entries);
-                self.find_duplicates(&entries);
+                report_duplicates(&entries, entry_key, &mut self.duplicates);
+                if self.stack.is_empty() && self.doc_skipped && !self.still_skippable(&entries) {
+                    return Err(Stop::Full);
+                }
                 let end = entries
                     .last()
                     .map_or(span.end, |e| e.value.span.end.max(span.end));
@@ -307,12 +394,12 @@ impl<'a> Builder<'a> {
                 };
                 self.push(node, anchor)
             }
-            _ => Err(unbalanced(span)),
+            _ => Err(unbalanced(span).into()),
         }
     }
 
     /// Expands an alias, charging its nodes to the alias budget.
-    fn alias(&mut self, name: &str, span: Span) -> Result<(), ParseError> {
+    fn alias(&mut self, name: &str, span: Span) -> Result<(), Stop> {
         // go-yaml's wording.
         let node = self.anchors.get(name).cloned().ok_or_else(|| ParseError {
             message: format!("unknown anchor '{name}' referenced"),
@@ -320,26 +407,57 @@ impl<'a> Builder<'a> {
         })?;
         self.alias_nodes += count_nodes(&node);
         if self.alias_nodes > self.limits.max_alias_nodes {
-            return Err(ParseError {
+            return Err(Stop::Error(ParseError {
                 message: format!(
                     "aliases expand to more than {} nodes (alias bomb?)",
                     self.limits.max_alias_nodes
                 ),
                 at: span.start,
-            });
+            }));
         }
         self.push(node, None)
     }
 
-    fn push(&mut self, node: Node<'a>, anchor: Option<String>) -> Result<(), ParseError> {
+    /// Whether the collection starting now is the value of an object's top-level key that
+    /// nothing reads: not `apiVersion`, `kind` or `metadata`, in an object whose kind (so
+    /// far) is one `skip_body` names.
+    fn skips_value(&self) -> bool {
+        let Some(skip_body) = self.skip_body else {
+            return false;
+        };
+        let [Frame::Map {
+            first,
+            key: Some(key),
+            ..
+        }] = self.stack.as_slice()
+        else {
+            return false;
+        };
+        if !matches!(key.as_str(), Some(k) if !matches!(k, "apiVersion" | "kind" | "metadata")) {
+            return false;
+        }
+        kind_of(&self.entries[*first..]).is_some_and(skip_body)
+    }
+
+    /// At the end of a document with a skipped value: whether its kind, after every key (a
+    /// later `kind` wins) and merge key, is still one whose body nothing reads.
+    fn still_skippable(&self, entries: &[Entry<'a>]) -> bool {
+        self.skip_body
+            .is_some_and(|skip_body| kind_of(entries).is_some_and(skip_body))
+    }
+
+    fn push(&mut self, node: Node<'a>, anchor: Option<String>) -> Result<(), Stop> {
         if let Some(name) = anchor {
             self.anchors.insert(name, node.clone());
         }
         match self.stack.last_mut() {
-            None => self.docs.push(Doc {
-                root: node,
-                duplicate_keys: std::mem::take(&mut self.duplicates),
-            }),
+            None => {
+                self.doc_skipped = false;
+                self.docs.push(Doc {
+                    root: node,
+                    duplicate_keys: std::mem::take(&mut self.duplicates),
+                })
+            }
             Some(Frame::Seq { .. }) => self.items.push(node),
             Some(Frame::Map { key, .. }) => match key.take() {
                 None => *key = Some(node),
@@ -379,28 +497,63 @@ impl<'a> Builder<'a> {
         }
         own
     }
+}
 
-    fn find_duplicates(&mut self, entries: &[Entry<'a>]) {
-        // Most mappings are small: comparing with the earlier keys beats hashing them.
-        if entries.len() <= 16 {
-            for (i, e) in entries.iter().enumerate() {
-                if let Some(k) = e.key.as_str() {
-                    if entries[..i].iter().any(|o| o.key.as_str() == Some(k)) {
-                        self.duplicates.push((e.key.span, k.to_string()));
-                    }
+/// Reports the later occurrences of a key already present among `items` (the API server
+/// keeps only the last one). `key` gives an item's key text and span, if it has one.
+pub(super) fn report_duplicates<'i, T>(
+    items: &'i [T],
+    key: impl Fn(&'i T) -> Option<(&'i str, Span)>,
+    out: &mut Vec<(Span, String)>,
+) {
+    if items.len() < 2 {
+        return;
+    }
+    // Most mappings are small: comparing with the earlier keys beats hashing them.
+    if items.len() <= 16 {
+        for (i, item) in items.iter().enumerate() {
+            if let Some((k, span)) = key(item) {
+                if items[..i]
+                    .iter()
+                    .any(|o| key(o).is_some_and(|(ok, _)| ok == k))
+                {
+                    out.push((span, k.to_string()));
                 }
             }
-            return;
         }
-        let mut seen: HashSet<&str> = HashSet::with_capacity(entries.len());
-        for e in entries {
-            if let Some(k) = e.key.as_str() {
-                if !seen.insert(k) {
-                    self.duplicates.push((e.key.span, k.to_string()));
-                }
+        return;
+    }
+    let mut seen: HashSet<&str> = HashSet::with_capacity(items.len());
+    for item in items {
+        if let Some((k, span)) = key(item) {
+            if !seen.insert(k) {
+                out.push((span, k.to_string()));
             }
         }
     }
+}
+
+pub(super) fn too_deep(limits: &Limits, span: Span) -> ParseError {
+    ParseError {
+        message: format!(
+            "nesting deeper than {} levels is not supported",
+            limits.max_depth
+        ),
+        at: span.start,
+    }
+}
+
+/// The text of the last `kind` key's scalar value.
+fn kind_of<'e>(entries: &'e [Entry<'_>]) -> Option<&'e str> {
+    entries
+        .iter()
+        .rev()
+        .find(|e| e.key.as_str() == Some("kind"))
+        .and_then(|e| e.value.as_str())
+}
+
+fn entry_key<'e>(e: &'e Entry<'_>) -> Option<(&'e str, Span)> {
+    e.key.as_str().map(|k| (k, e.key.span))
 }
 
 fn unbalanced(span: Span) -> ParseError {
@@ -548,5 +701,67 @@ mod tests {
     fn comment_only_and_empty() {
         assert_eq!(parse("# just a comment\n").expect("ok").len(), 0);
         assert_eq!(parse("").expect("ok").len(), 0);
+    }
+
+    fn skipping(s: &str) -> Result<Vec<Doc<'_>>, ParseError> {
+        let mut out = Vec::new();
+        for c in split_documents(s) {
+            out.extend(parse_chunk_skipping(c, Limits::default(), |k| k == "Skip")?);
+        }
+        Ok(out)
+    }
+
+    /// The spec's value when the skipping parse left it out: an empty collection.
+    fn spec_skipped(doc: &Doc<'_>) -> bool {
+        let spec = doc.root.get("spec").expect("spec");
+        matches!(&spec.value, Value::Map(m) if m.is_empty())
+    }
+
+    #[test]
+    fn skipped_bodies_keep_spans_duplicates_and_errors() {
+        let s = "apiVersion: v1\nkind: Skip\nmetadata: {name: a}\nspec:\n  a: 1\n  b: {c: 1, c: 2}\n  <<: {a: 3}\n  a: 4\nafter: [1]\n";
+        let (full, lazy) = (parse(s).expect("full"), skipping(s).expect("lazy"));
+        assert!(spec_skipped(&lazy[0]) && !spec_skipped(&full[0]));
+        assert_eq!(full[0].duplicate_keys, lazy[0].duplicate_keys);
+        assert_eq!(lazy[0].duplicate_keys.len(), 2);
+        let span = |d: &Doc<'_>| d.root.get("spec").map(|n| n.span);
+        assert_eq!(span(&full[0]), span(&lazy[0]));
+        // `after` is skipped too (a sequence); metadata is kept.
+        assert_eq!(
+            lazy[0]
+                .root
+                .get("metadata")
+                .and_then(|m| m.get("name"))
+                .and_then(Node::as_str),
+            Some("a")
+        );
+        // Too deep inside a skipped body: the same error.
+        let deep = format!("kind: Skip\nspec: {}{}\n", "[".repeat(300), "]".repeat(300));
+        assert_eq!(parse(&deep).err(), skipping(&deep).err());
+    }
+
+    #[test]
+    fn skipping_falls_back_to_the_full_parse() {
+        // An alias after a skipped value may name an anchor inside it.
+        let s = "kind: Skip\nspec: &s {a: 1}\nother: *s\n";
+        let lazy = skipping(s).expect("lazy");
+        assert!(!spec_skipped(&lazy[0]));
+        assert_eq!(
+            lazy[0]
+                .root
+                .get("other")
+                .and_then(|o| o.get("a"))
+                .and_then(Node::as_str),
+            Some("1")
+        );
+        // A later `kind` makes the body one that is read.
+        let s = "kind: Skip\nspec: {a: 1}\nkind: Pod\n";
+        assert!(!spec_skipped(&skipping(s).expect("lazy")[0]));
+        // The kind is not known yet when the body starts: nothing is skipped.
+        let s = "spec: {a: 1}\nkind: Skip\n";
+        assert!(!spec_skipped(&skipping(s).expect("lazy")[0]));
+        // Other kinds are built in full.
+        let s = "kind: Pod\nspec: {a: 1}\n";
+        assert!(!spec_skipped(&skipping(s).expect("lazy")[0]));
     }
 }
