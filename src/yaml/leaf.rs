@@ -1,6 +1,8 @@
-//! The leaf types shared by the event source (`events.rs`) and the span tree (`tree.rs`).
+//! The leaf types and checks shared by the event source (`events.rs`), the span tree
+//! (`tree.rs`) and the skipping of unread bodies (`skip.rs`).
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// A byte range in the file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -42,4 +44,45 @@ pub struct Scalar<'a> {
 pub struct ParseError {
     pub message: String,
     pub at: usize,
+}
+
+/// Reports the later occurrences of a key already present among `items` (the API server
+/// keeps only the last one). `key` gives an item's key text and span, if it has one.
+pub(super) fn report_duplicates<'i, T>(
+    items: &'i [T],
+    key: impl Fn(&'i T) -> Option<(&'i str, Span)>,
+    out: &mut Vec<(Span, String)>,
+) {
+    if items.len() < 2 {
+        return;
+    }
+    // Most mappings are small: comparing with the earlier keys beats hashing them.
+    if items.len() <= 16 {
+        for (i, item) in items.iter().enumerate() {
+            if let Some((k, span)) = key(item) {
+                if items[..i]
+                    .iter()
+                    .any(|o| key(o).is_some_and(|(ok, _)| ok == k))
+                {
+                    out.push((span, k.to_string()));
+                }
+            }
+        }
+        return;
+    }
+    let mut seen: HashSet<&str> = HashSet::with_capacity(items.len());
+    for item in items {
+        if let Some((k, span)) = key(item) {
+            if !seen.insert(k) {
+                out.push((span, k.to_string()));
+            }
+        }
+    }
+}
+
+pub(super) fn too_deep(max_depth: usize, span: Span) -> ParseError {
+    ParseError {
+        message: format!("nesting deeper than {max_depth} levels is not supported"),
+        at: span.start,
+    }
 }

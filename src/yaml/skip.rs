@@ -4,8 +4,7 @@
 //! so findings and errors are the same; only no nodes are built, and none are dropped.
 
 use super::events::Event;
-use super::leaf::{ParseError, Span, Style};
-use super::tree::{report_duplicates, Limits};
+use super::leaf::{report_duplicates, too_deep, ParseError, Span, Style};
 
 /// One skipped collection, from its start event to its end.
 pub(super) struct Skip {
@@ -43,13 +42,14 @@ impl Skip {
         }
     }
 
-    /// Takes one event. `outer_depth` counts the open collections around the skipped one.
+    /// Takes one event. `outer_depth` counts the open collections around the skipped one;
+    /// nesting stops at `max_depth`, as in the tree.
     pub(super) fn event(
         &mut self,
         ev: Event<'_>,
         span: Span,
         outer_depth: usize,
-        limits: &Limits,
+        max_depth: usize,
         duplicates: &mut Vec<(Span, String)>,
     ) -> Result<Step, ParseError> {
         match ev {
@@ -58,8 +58,8 @@ impl Skip {
                 self.child(span.end, key.map(|k| (k, span)));
             }
             Event::SequenceStart(_) | Event::MappingStart(_) => {
-                if outer_depth + self.frames.len() >= limits.max_depth {
-                    return Err(super::tree::too_deep(limits, span));
+                if outer_depth + self.frames.len() >= max_depth {
+                    return Err(too_deep(max_depth, span));
                 }
                 let map = matches!(ev, Event::MappingStart(_));
                 let mut frame = Frame::new(map);

@@ -2,9 +2,10 @@
 //! Aliases are expanded under a budget and nesting depth is bounded, so hostile input
 //! gives an error instead of exhausting memory or the stack.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::events::{guarded, Event, Events};
+use super::leaf::{report_duplicates, too_deep};
 pub use super::leaf::{ParseError, Scalar, Span, Style};
 use super::skip::{Skip, Step};
 use super::split::Chunk;
@@ -283,7 +284,8 @@ impl<'a> Builder<'a> {
     fn event(&mut self, ev: Event<'a>, span: Span) -> Result<(), Stop> {
         if let Some(skip) = &mut self.skip {
             let depth = self.stack.len();
-            return match skip.event(ev, span, depth, &self.limits, &mut self.duplicates)? {
+            let max = self.limits.max_depth;
+            return match skip.event(ev, span, depth, max, &mut self.duplicates)? {
                 Step::More => Ok(()),
                 Step::Full => Err(Stop::Full),
                 Step::Done(span, map) => {
@@ -321,7 +323,7 @@ impl<'a> Builder<'a> {
             Event::SequenceStart(_) | Event::MappingStart(_)
                 if self.stack.len() >= self.limits.max_depth =>
             {
-                Err(too_deep(&self.limits, span).into())
+                Err(too_deep(self.limits.max_depth, span).into())
             }
             Event::SequenceStart(anchor) => {
                 self.stack.push(Frame::Seq {
@@ -496,50 +498,6 @@ impl<'a> Builder<'a> {
             }
         }
         own
-    }
-}
-
-/// Reports the later occurrences of a key already present among `items` (the API server
-/// keeps only the last one). `key` gives an item's key text and span, if it has one.
-pub(super) fn report_duplicates<'i, T>(
-    items: &'i [T],
-    key: impl Fn(&'i T) -> Option<(&'i str, Span)>,
-    out: &mut Vec<(Span, String)>,
-) {
-    if items.len() < 2 {
-        return;
-    }
-    // Most mappings are small: comparing with the earlier keys beats hashing them.
-    if items.len() <= 16 {
-        for (i, item) in items.iter().enumerate() {
-            if let Some((k, span)) = key(item) {
-                if items[..i]
-                    .iter()
-                    .any(|o| key(o).is_some_and(|(ok, _)| ok == k))
-                {
-                    out.push((span, k.to_string()));
-                }
-            }
-        }
-        return;
-    }
-    let mut seen: HashSet<&str> = HashSet::with_capacity(items.len());
-    for item in items {
-        if let Some((k, span)) = key(item) {
-            if !seen.insert(k) {
-                out.push((span, k.to_string()));
-            }
-        }
-    }
-}
-
-pub(super) fn too_deep(limits: &Limits, span: Span) -> ParseError {
-    ParseError {
-        message: format!(
-            "nesting deeper than {} levels is not supported",
-            limits.max_depth
-        ),
-        at: span.start,
     }
 }
 
