@@ -2,6 +2,7 @@
 //! straight from the tree, with no intermediate JSON value, and every error carries the field
 //! path and the span of the node where it happened.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
@@ -212,11 +213,13 @@ impl<'de> de::SeqAccess<'de> for SeqDe<'_, '_> {
 
 struct MapDe<'n, 'a> {
     entries: std::slice::Iter<'n, super::tree::Entry<'a>>,
-    pending: Option<(&'n Node<'a>, String)>,
+    /// The value of the key just read, and the key (borrowed from the tree unless it was
+    /// resolved from a number or boolean).
+    pending: Option<(&'n Node<'a>, Cow<'n, str>)>,
     skip: &'static [&'static str],
 }
 
-impl<'de> de::MapAccess<'de> for MapDe<'_, '_> {
+impl<'de, 'n> de::MapAccess<'de> for MapDe<'n, '_> {
     type Error = DeError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
@@ -234,8 +237,11 @@ impl<'de> de::MapAccess<'de> for MapDe<'_, '_> {
         };
         let key = key_string(&entry.key)?;
         let k = seed
-            .deserialize(key.as_str().into_deserializer())
-            .map_err(|e: DeError| e.at(entry.key.span).within(PathSeg::Key(key.clone())))?;
+            .deserialize(key.as_ref().into_deserializer())
+            .map_err(|e: DeError| {
+                e.at(entry.key.span)
+                    .within(PathSeg::Key(key.clone().into_owned()))
+            })?;
         self.pending = Some((&entry.value, key));
         Ok(Some(k))
     }
@@ -245,7 +251,7 @@ impl<'de> de::MapAccess<'de> for MapDe<'_, '_> {
             return Err(de::Error::custom("value requested before key"));
         };
         seed.deserialize(NodeDe { node, skip: &[] })
-            .map_err(|e| e.at(node.span).within(PathSeg::Key(key)))
+            .map_err(|e| e.at(node.span).within(PathSeg::Key(key.into_owned())))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -255,7 +261,7 @@ impl<'de> de::MapAccess<'de> for MapDe<'_, '_> {
 
 /// The JSON object key a YAML key becomes (sigs.k8s.io/yaml turns scalar keys into strings:
 /// `true`, `420` for `0644`, `null`).
-pub(crate) fn key_string(key: &Node<'_>) -> Result<String, DeError> {
+pub(crate) fn key_string<'n>(key: &'n Node<'_>) -> Result<Cow<'n, str>, DeError> {
     let Value::Scalar(s) = &key.value else {
         return Err(<DeError as de::Error>::custom(
             "mapping keys must be strings, not collections",
@@ -263,12 +269,12 @@ pub(crate) fn key_string(key: &Node<'_>) -> Result<String, DeError> {
         .at(key.span));
     };
     Ok(match scalar_value(key) {
-        Resolved::Str => s.text.to_string(),
+        Resolved::Str => Cow::Borrowed(s.text.as_ref()),
         Resolved::Null => "null".into(),
-        Resolved::Bool(b) => b.to_string(),
-        Resolved::Int(i) => i.to_string(),
-        Resolved::UInt(u) => u.to_string(),
-        Resolved::Float(f) => f.to_string(),
+        Resolved::Bool(b) => b.to_string().into(),
+        Resolved::Int(i) => i.to_string().into(),
+        Resolved::UInt(u) => u.to_string().into(),
+        Resolved::Float(f) => f.to_string().into(),
     })
 }
 

@@ -43,7 +43,7 @@ pub fn node_json(node: &Node<'_>) -> Result<Json, ParseError> {
                     message: err.message,
                     at: e.key.span.start,
                 })?;
-                map.insert(key, node_json(&e.value)?);
+                map.insert(key.into_owned(), node_json(&e.value)?);
             }
             Json::Object(map)
         }
