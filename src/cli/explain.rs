@@ -16,6 +16,7 @@ use crate::facts::cluster::{self, Cluster};
 use crate::facts::explain::PoolVerdict;
 use crate::facts::scheduling::Tri;
 use crate::finding::RenderedAt;
+use crate::output::{JsonRendered, JsonResource};
 
 /// Findings that mean part of the inputs could not be read or rendered, so some workloads
 /// may be missing from the explanation.
@@ -128,23 +129,6 @@ struct JsonWorkload<'a> {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsonResource<'a> {
-    api_version: &'a str,
-    kind: &'a str,
-    name: Option<&'a str>,
-    namespace: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct JsonRendered<'a> {
-    profile: Option<&'a str>,
-    line: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    kustomization: Option<&'a str>,
-}
-
-#[derive(Serialize)]
 struct JsonPool<'a> {
     name: &'a str,
     schedulable: &'static str,
@@ -167,17 +151,8 @@ fn json(rows: &[(String, Explained)], out: &mut dyn Write) -> std::io::Result<()
             JsonWorkload {
                 file,
                 line: e.line,
-                resource: JsonResource {
-                    api_version: &x.resource.api_version,
-                    kind: &x.resource.kind,
-                    name: x.resource.name.as_deref(),
-                    namespace: x.resource.namespace.as_deref(),
-                },
-                rendered: e.rendered.as_ref().map(|r| JsonRendered {
-                    profile: r.profile.as_deref(),
-                    line: r.line,
-                    kustomization: r.kustomization.as_deref(),
-                }),
+                resource: JsonResource::of(&x.resource),
+                rendered: e.rendered.as_ref().map(JsonRendered::of),
                 approximate: e.rendered.as_ref().map(|r| r.approximate),
                 os: x.os,
                 pending: x.pending,

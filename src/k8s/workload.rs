@@ -114,6 +114,13 @@ impl<'o> Workload<'o> {
         Some(parent.entry(last)?.key.span)
     }
 
+    /// Where an edit that sets the field `key` lands, for its help: the field when the pod
+    /// spec has it (not null), else the pod spec, where it is added.
+    pub fn edit_target(&self, key: &str) -> String {
+        let present = self.field(&[key]).is_some_and(|n| !n.is_null());
+        self.path(if present { key } else { "" })
+    }
+
     /// The full path of a field below the pod spec, as the API server prints it.
     pub fn path(&self, rel: &str) -> String {
         if rel.is_empty() {

@@ -409,21 +409,44 @@ pub(crate) fn edit_positions<'a>(
         .collect()
 }
 
+/// Where a rendered finding or workload came from, as JSON (the lint's and `explain`'s).
 #[derive(Serialize)]
-struct JsonRendered<'a> {
+pub(crate) struct JsonRendered<'a> {
     profile: Option<&'a str>,
     line: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     kustomization: Option<&'a str>,
 }
 
+impl<'a> JsonRendered<'a> {
+    pub(crate) fn of(r: &'a crate::finding::RenderedAt) -> JsonRendered<'a> {
+        JsonRendered {
+            profile: r.profile.as_deref(),
+            line: r.line,
+            kustomization: r.kustomization.as_deref(),
+        }
+    }
+}
+
+/// An object's identity, as JSON (the lint's and `explain`'s).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct JsonResource<'a> {
+pub(crate) struct JsonResource<'a> {
     api_version: &'a str,
     kind: &'a str,
     name: Option<&'a str>,
     namespace: Option<&'a str>,
+}
+
+impl<'a> JsonResource<'a> {
+    pub(crate) fn of(id: &'a crate::k8s::ResourceId) -> JsonResource<'a> {
+        JsonResource {
+            api_version: &id.api_version,
+            kind: &id.kind,
+            name: id.name.as_deref(),
+            namespace: id.namespace.as_deref(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -453,17 +476,8 @@ fn json_finding<'a>(r: &'a FileReport, f: &'a crate::finding::Finding) -> JsonFi
         column: start.column,
         end_line: end.line,
         end_column: end.column,
-        resource: f.resource.as_ref().map(|id| JsonResource {
-            api_version: &id.api_version,
-            kind: &id.kind,
-            name: id.name.as_deref(),
-            namespace: id.namespace.as_deref(),
-        }),
-        rendered: f.rendered.as_ref().map(|r| JsonRendered {
-            profile: r.profile.as_deref(),
-            line: r.line,
-            kustomization: r.kustomization.as_deref(),
-        }),
+        resource: f.resource.as_ref().map(JsonResource::of),
+        rendered: f.rendered.as_ref().map(JsonRendered::of),
         approximate: f.rendered.as_ref().map(|r| r.approximate),
         fix: f.fix.as_ref().map(|x| JsonFix {
             applicability: x.applicability.as_str(),

@@ -393,12 +393,7 @@ pub fn selector_fix(
     applicability: Applicability,
 ) -> (Option<Fix>, String) {
     let pairs: Vec<(&str, &str)> = set.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let existing = w.field(&["nodeSelector"]).filter(|n| !n.is_null());
-    let into = if existing.is_some() {
-        w.path("nodeSelector")
-    } else {
-        w.spec_path.to_owned()
-    };
+    let into = w.edit_target("nodeSelector");
     let edits = (!cx.source.is_empty())
         .then(|| Writer::new(cx.source).merge_map(pod_spec_at(w), "nodeSelector", &pairs))
         .flatten()

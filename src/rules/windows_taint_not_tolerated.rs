@@ -75,12 +75,7 @@ fn toleration_fix(
             New::Map(e)
         })
         .collect();
-    let existing = w.field(&["tolerations"]).filter(|n| !n.is_null());
-    let into = if existing.is_some() {
-        w.path("tolerations")
-    } else {
-        w.spec_path.to_owned()
-    };
+    let into = w.edit_target("tolerations");
     let edit = (!cx.source.is_empty())
         .then(|| Writer::new(cx.source).append_items(pod_spec_at(w), "tolerations", &items))
         .flatten();
