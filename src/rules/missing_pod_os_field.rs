@@ -26,7 +26,7 @@ pub fn missing_pod_os_field_diagnostic(w: &Pod<'_>, evidence: Evidence, src: &st
     )
     .with_secondary(Label::new(evidence.span, evidence.text))
     .with_help(format!(
-        "{how}the API server then rejects Linux-only fields for this pod, and a Linux kubelet refuses it instead of failing later"
+        "{how}(then the API server rejects Linux-only fields for this pod, and a Linux kubelet refuses it instead of failing later)"
     ))
     .with_fix(one_edit(edit, Applicability::Safe))
     .with_resource(w.id)
