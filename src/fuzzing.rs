@@ -8,7 +8,7 @@ use crate::engine::lint::Scope;
 use crate::facts::images::Classifier;
 use crate::facts::inventory::Inventory;
 use crate::finding::SourceText;
-use crate::yaml::{parse_chunk, split_documents, Limits, Node, Value};
+use crate::yaml::{parse_chunk, split_documents, Arena, Limits, Node, Value};
 
 /// Chunks tile the input exactly and in order.
 pub fn split(data: &[u8]) {
@@ -30,8 +30,9 @@ pub fn parse(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    let arena = Arena::new();
     for chunk in split_documents(text) {
-        match parse_chunk(chunk, Limits::default()) {
+        match parse_chunk(&arena, chunk, Limits::default()) {
             Ok(docs) => {
                 for d in &docs {
                     check_spans(&d.root, text);
@@ -51,7 +52,7 @@ fn check_spans(node: &Node<'_>, text: &str) {
             n.span
         );
         assert!(text.is_char_boundary(n.span.start) && text.is_char_boundary(n.span.end));
-        match &n.value {
+        match n.value {
             Value::Scalar(_) => {}
             Value::Seq(items) => stack.extend(items),
             Value::Map(entries) => {

@@ -542,7 +542,9 @@ fn config_schema_matches_the_config_parser() {
 fn yaml_to_json(path: &Path) -> String {
     let text = std::fs::read_to_string(path).expect("read");
     let chunk = winlint::yaml::split_documents(&text)[0];
-    let docs = winlint::yaml::parse_chunk(chunk, winlint::yaml::Limits::default()).expect("yaml");
+    let arena = winlint::yaml::Arena::new();
+    let limits = winlint::yaml::Limits::default();
+    let docs = winlint::yaml::parse_chunk(&arena, chunk, limits).expect("yaml");
     let v: serde_json::Value = winlint::yaml::from_node(&docs[0].root).expect("value");
     v.to_string()
 }

@@ -12,7 +12,9 @@ use std::path::PathBuf;
 use common::{root, shared_or_skip};
 use winlint::k8s::body_unread;
 use winlint::yaml::decode::{decode, Decoded};
-use winlint::yaml::{parse_chunk, parse_chunk_skipping, split_documents, Limits, Node, Value};
+use winlint::yaml::{
+    parse_chunk, parse_chunk_skipping, split_documents, Arena, Limits, Node, Value,
+};
 
 #[test]
 fn skipping_parse_agrees_with_the_full_parse() {
@@ -39,8 +41,9 @@ fn skipping_parse_agrees_with_the_full_parse() {
         };
         for chunk in split_documents(&text) {
             chunks += 1;
-            let full = parse_chunk(chunk, Limits::default());
-            let lazy = parse_chunk_skipping(chunk, Limits::default(), body_unread);
+            let (a, b) = (Arena::new(), Arena::new());
+            let full = parse_chunk(&a, chunk, Limits::default());
+            let lazy = parse_chunk_skipping(&b, chunk, Limits::default(), body_unread);
             match (full, lazy) {
                 (Err(a), Err(b)) => {
                     assert_eq!(a, b, "{}", path.display());
@@ -82,7 +85,7 @@ fn compare_root(full: &Node<'_>, lazy: &Node<'_>, path: &PathBuf) -> usize {
     assert_eq!(fe.len(), le.len(), "{}", path.display());
     let kind = full.get("kind").and_then(Node::as_str);
     let mut skipped = 0;
-    for (f, l) in fe.iter().zip(le) {
+    for (f, l) in fe.iter().zip(le.iter()) {
         same(&f.key, &l.key, path);
         let key = f.key.as_str().unwrap_or("");
         let may_skip = !matches!(key, "apiVersion" | "kind" | "metadata")
@@ -116,11 +119,11 @@ fn same(a: &Node<'_>, b: &Node<'_>, path: &PathBuf) {
         }
         (Value::Seq(x), Value::Seq(y)) => {
             assert_eq!(x.len(), y.len(), "{}", path.display());
-            x.iter().zip(y).for_each(|(x, y)| same(x, y, path));
+            x.iter().zip(y.iter()).for_each(|(x, y)| same(x, y, path));
         }
         (Value::Map(x), Value::Map(y)) => {
             assert_eq!(x.len(), y.len(), "{}", path.display());
-            for (x, y) in x.iter().zip(y) {
+            for (x, y) in x.iter().zip(y.iter()) {
                 same(&x.key, &y.key, path);
                 same(&x.value, &y.value, path);
             }

@@ -7,7 +7,7 @@ use libyaml_safer::{Encoding, EventData, Parser};
 
 use crate::engine::lint::{Counts, FileReport};
 use crate::yaml::decode::{decode, Decoded};
-use crate::yaml::{parse_chunk, split_documents, Limits};
+use crate::yaml::{parse_chunk, split_documents, Arena, Limits};
 
 /// The event floor: decode, split into documents and pull every libyaml-safer event with its
 /// positions, as the span tree does, but build no tree and no model. Counts the documents
@@ -54,8 +54,10 @@ pub fn events_only(path: String, bytes: Vec<u8>) -> FileReport {
 /// rules). Counts documents as the lint does.
 pub fn parse_only(path: String, bytes: Vec<u8>) -> FileReport {
     let (text, mut counts) = start(bytes);
+    let mut arena = Arena::new();
     for chunk in split_documents(&text) {
-        match parse_chunk(chunk, Limits::default()) {
+        arena.reset();
+        match parse_chunk(&arena, chunk, Limits::default()) {
             Ok(docs) => counts.documents += docs.iter().filter(|d| !d.root.is_null()).count(),
             Err(_) => counts.documents += 1,
         }

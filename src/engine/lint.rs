@@ -165,8 +165,11 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
         .copied()
         .filter(|r| cx.config.rules.enabled(*r))
         .collect();
+    // One arena for the file: each chunk's trees are dropped before the next is parsed.
+    let mut arena = crate::yaml::take_arena();
     for chunk in split_documents(&text) {
-        match parse_chunk_skipping(chunk, Limits::default(), crate::k8s::body_unread) {
+        arena.reset();
+        match parse_chunk_skipping(&arena, chunk, Limits::default(), crate::k8s::body_unread) {
             Err(e) => {
                 counts.documents += 1;
                 findings.push(rules::invalid_yaml_diagnostic(e.at, &e.message));
@@ -200,6 +203,7 @@ pub fn lint_text(path: String, text: String, cx: &Scope<'_>) -> FileReport {
             }
         }
     }
+    crate::yaml::keep_arena(arena);
     let settings = &cx.config.rules;
     findings.retain(|f| settings.enabled_name(f.rule));
     let mut source = SourceText::new(text);

@@ -9,7 +9,7 @@ use k8s_openapi::api::rbac::v1::PolicyRule;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use crate::k8s::{classify, Classified, Typed};
-use crate::yaml::{from_node, parse_chunk_skipping, split_documents, Limits, Node, Span};
+use crate::yaml::{from_node, parse_chunk_skipping, split_documents, Arena, Limits, Node, Span};
 
 /// Where a definition came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,12 +152,14 @@ fn each_object(
     mut f: impl FnMut(crate::k8s::Candidate<'_, '_>),
 ) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut arena = Arena::new();
     for chunk in split_documents(text) {
         if !wanted(chunk.text.as_bytes()) {
             continue;
         }
-        let Ok(docs) = parse_chunk_skipping(chunk, Limits::default(), crate::k8s::body_unread)
-        else {
+        arena.reset();
+        let body_unread = crate::k8s::body_unread;
+        let Ok(docs) = parse_chunk_skipping(&arena, chunk, Limits::default(), body_unread) else {
             continue;
         };
         for doc in &docs {

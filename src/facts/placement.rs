@@ -412,8 +412,9 @@ mod tests {
             gmsa_webhook: false,
             source: "",
         };
+        let arena = crate::yaml::Arena::new();
         for chunk in split_documents(text) {
-            let docs = parse_chunk(chunk, Limits::default()).expect("yaml");
+            let docs = parse_chunk(&arena, chunk, Limits::default()).expect("yaml");
             for doc in &docs {
                 let Classified::Objects(objs) = classify(&doc.root) else {
                     continue;

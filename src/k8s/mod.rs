@@ -266,7 +266,8 @@ mod tests {
     #[test]
     fn list_items_are_expanded() {
         let s = "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}}\n- {apiVersion: v1, kind: Namespace, metadata: {name: b}}\n";
-        let docs = parse_chunk(split_documents(s)[0], Limits::default()).expect("yaml");
+        let arena = crate::yaml::Arena::new();
+        let docs = parse_chunk(&arena, split_documents(s)[0], Limits::default()).expect("yaml");
         let Classified::Objects(objs) = classify(&docs[0].root) else {
             panic!("expected objects")
         };
@@ -276,15 +277,17 @@ mod tests {
 
     #[test]
     fn values_file_is_not_an_object() {
-        let docs =
-            parse_chunk(split_documents("image: {tag: x}\n")[0], Limits::default()).expect("yaml");
+        let arena = crate::yaml::Arena::new();
+        let chunk = split_documents("image: {tag: x}\n")[0];
+        let docs = parse_chunk(&arena, chunk, Limits::default()).expect("yaml");
         assert!(matches!(classify(&docs[0].root), Classified::NotAnObject));
     }
 
     #[test]
     fn legacy_api_version_decodes_with_current_model() {
         let s = "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: x}]\n";
-        let docs = parse_chunk(split_documents(s)[0], Limits::default()).expect("yaml");
+        let arena = crate::yaml::Arena::new();
+        let docs = parse_chunk(&arena, split_documents(s)[0], Limits::default()).expect("yaml");
         let Classified::Objects(mut objs) = classify(&docs[0].root) else {
             panic!("expected objects")
         };

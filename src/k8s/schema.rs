@@ -182,7 +182,7 @@ impl<'n> Walker<'n> {
                     return;
                 };
                 let known = known_of(current);
-                for e in entries {
+                for e in entries.iter() {
                     let Some(key) = e.key.as_str() else { continue };
                     // Strategic-merge-patch directives (`$patch: delete`, `$retainKeys`) in
                     // kustomize patches are not fields.
@@ -428,7 +428,8 @@ mod tests {
     #[test]
     fn finds_typos_and_misplaced_fields() {
         let s = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, labels: {anything: x}}\nspec:\n  template:\n    spec:\n      nodeselector: {kubernetes.io/os: windows}\n      containers:\n      - name: c\n        image: x\n        tolerations: []\n        resources: {limits: {cpu: 1}}\n";
-        let docs = parse_chunk(split_documents(s)[0], Limits::default()).expect("yaml");
+        let arena = crate::yaml::Arena::new();
+        let docs = parse_chunk(&arena, split_documents(s)[0], Limits::default()).expect("yaml");
         let found = unknown_fields("Deployment", known::<Deployment>, &docs[0].root);
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].key, "nodeselector");

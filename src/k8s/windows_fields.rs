@@ -224,8 +224,8 @@ fn is_set(value: &Node<'_>, when: SetWhen) -> bool {
     match when {
         SetWhen::Present => !value.is_null(),
         SetWhen::True => value.as_scalar().is_some_and(|s| {
-            s.style == Style::Plain && resolve_plain(&s.text) == Resolved::Bool(true)
-                || s.core_tag.as_deref() == Some("bool") && s.text.eq_ignore_ascii_case("true")
+            s.style == Style::Plain && resolve_plain(s.text) == Resolved::Bool(true)
+                || s.core_tag == Some("bool") && s.text.eq_ignore_ascii_case("true")
         }),
         SetWhen::NonEmpty => value.as_seq().is_some_and(|s| !s.is_empty()),
     }
@@ -252,7 +252,9 @@ mod tests {
     use crate::yaml::{parse_chunk, split_documents, Limits};
 
     fn root(s: &str) -> crate::yaml::Doc<'_> {
-        parse_chunk(split_documents(s)[0], Limits::default())
+        // The test's tree lives as long as the test process.
+        let arena = Box::leak(Box::default());
+        parse_chunk(arena, split_documents(s)[0], Limits::default())
             .expect("yaml")
             .remove(0)
     }

@@ -39,7 +39,7 @@ fn asks_nothing(field: &Field, value: &Node<'_>) -> bool {
     let is = |want: Resolved| {
         value
             .as_scalar()
-            .is_some_and(|s| s.style == Style::Plain && resolve_plain(&s.text) == want)
+            .is_some_and(|s| s.style == Style::Plain && resolve_plain(s.text) == want)
     };
     match field.key() {
         "privileged" | "allowPrivilegeEscalation" | "readOnlyRootFilesystem"

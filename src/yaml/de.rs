@@ -93,10 +93,10 @@ pub(super) fn scalar_value(node: &Node<'_>) -> Resolved {
     let Value::Scalar(s) = &node.value else {
         return Resolved::Str;
     };
-    match s.core_tag.as_deref() {
+    match s.core_tag {
         Some("str") | Some("binary") | Some("timestamp") => Resolved::Str,
-        Some(_) => resolve_plain(&s.text),
-        None if s.style == Style::Plain => resolve_plain(&s.text),
+        Some(_) => resolve_plain(s.text),
+        None if s.style == Style::Plain => resolve_plain(s.text),
         None => Resolved::Str,
     }
 }
@@ -122,7 +122,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
                 // an integer field after kubectl's conversion.
                 Resolved::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => v.visit_i64(f as i64),
                 Resolved::Float(f) => v.visit_f64(f),
-                Resolved::Str => v.visit_str(&s.text),
+                Resolved::Str => v.visit_str(s.text),
             },
             Value::Seq(items) => v.visit_seq(SeqDe {
                 items: items.iter(),
@@ -166,8 +166,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
         let span = self.node.span;
         match &self.node.value {
             Value::Scalar(s) => {
-                let d: de::value::StrDeserializer<'_, DeError> =
-                    s.text.as_ref().into_deserializer();
+                let d: de::value::StrDeserializer<'_, DeError> = s.text.into_deserializer();
                 v.visit_enum(d).map_err(|e| e.at(span))
             }
             _ => Err(<DeError as de::Error>::custom("expected a string").at(span)),
@@ -269,7 +268,7 @@ pub(crate) fn key_string<'n>(key: &'n Node<'_>) -> Result<Cow<'n, str>, DeError>
         .at(key.span));
     };
     Ok(match scalar_value(key) {
-        Resolved::Str => Cow::Borrowed(s.text.as_ref()),
+        Resolved::Str => Cow::Borrowed(s.text),
         Resolved::Null => "null".into(),
         Resolved::Bool(b) => b.to_string().into(),
         Resolved::Int(i) => i.to_string().into(),
@@ -286,7 +285,8 @@ mod tests {
 
     fn pod(s: &str) -> Result<Pod, DeError> {
         let chunk = split_documents(s)[0];
-        let docs = parse_chunk(chunk, Limits::default()).expect("yaml");
+        let arena = crate::yaml::Arena::new();
+        let docs = parse_chunk(&arena, chunk, Limits::default()).expect("yaml");
         from_node(&docs[0].root)
     }
 
@@ -325,7 +325,8 @@ mod tests {
     #[test]
     fn non_string_keys_resolve_like_kubernetes() {
         let chunk = split_documents("yes: 1\n0644: 2\n")[0];
-        let docs = parse_chunk(chunk, Limits::default()).expect("yaml");
+        let arena = crate::yaml::Arena::new();
+        let docs = parse_chunk(&arena, chunk, Limits::default()).expect("yaml");
         let m: std::collections::BTreeMap<String, i32> = from_node(&docs[0].root).expect("map");
         assert_eq!(m.get("true"), Some(&1));
         assert_eq!(m.get("420"), Some(&2));

@@ -592,7 +592,8 @@ mod tests {
     /// Runs `f` on the root entry `key` of `src` and applies the edits it returns.
     fn edit(src: &str, key: &str, f: impl Fn(&Writer<'_>, At<'_, '_>) -> Vec<Edit>) -> String {
         let chunk = split_documents(src).into_iter().next().expect("a document");
-        let docs = parse_chunk(chunk, Limits::default()).expect("parses");
+        let arena = crate::yaml::Arena::new();
+        let docs = parse_chunk(&arena, chunk, Limits::default()).expect("parses");
         let entry = docs[0].root.entry(key).expect("key");
         let w = Writer::new(src);
         apply(src, &f(&w, entry.into())).expect("no overlap")

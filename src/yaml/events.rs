@@ -3,8 +3,6 @@
 //! libyaml, so this scanner accepts and refuses the same documents they do: tabs leading the
 //! continuation lines of a quoted scalar, a flow sequence closed at its key's indentation.
 
-use std::borrow::Cow;
-
 use std::cell::Cell;
 use std::io::{Chain, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -12,12 +10,12 @@ use std::sync::Once;
 
 use libyaml_safer::{Encoding, EventData, Parser, ScalarStyle};
 
-use super::leaf::{ParseError, Scalar, Span, Style};
+use super::leaf::{ParseError, RawScalar, Span, Style};
 use super::split::Chunk;
 
 /// What the span tree needs from one parse event. Anchors are by name.
-pub(super) enum Event<'a> {
-    Scalar(Scalar<'a>, Option<String>),
+pub(super) enum Event {
+    Scalar(RawScalar, Option<String>),
     SequenceStart(Option<String>),
     MappingStart(Option<String>),
     SequenceEnd,
@@ -107,8 +105,8 @@ impl Events<'_> {
     }
 }
 
-impl<'a> Iterator for Events<'a> {
-    type Item = Result<(Event<'a>, Span), ParseError>;
+impl Iterator for Events<'_> {
+    type Item = Result<(Event, Span), ParseError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
@@ -206,18 +204,15 @@ fn quiet_parser_panics() {
 
 /// A scalar: only plain scalars are resolved later, and only core-schema tags are kept
 /// (Kubernetes' YAML-to-JSON conversion ignores the others).
-fn scalar<'a>(value: String, style: ScalarStyle, tag: Option<String>) -> Scalar<'a> {
+fn scalar(value: String, style: ScalarStyle, tag: Option<String>) -> RawScalar {
     let style = match style {
         ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
         ScalarStyle::Literal | ScalarStyle::Folded => Style::Block,
         _ => Style::Plain,
     };
-    let core_tag = tag
-        .as_deref()
-        .and_then(|t| t.strip_prefix(CORE))
-        .map(Box::from);
-    Scalar {
-        text: Cow::Owned(value),
+    let core_tag = tag.and_then(|t| t.strip_prefix(CORE).map(str::to_owned));
+    RawScalar {
+        text: value,
         style,
         core_tag,
     }

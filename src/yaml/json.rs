@@ -7,14 +7,16 @@ use serde_json::{Map, Number, Value as Json};
 use super::de::{key_string, scalar_value};
 use super::resolve::Resolved;
 use super::split::split_documents;
-use super::tree::{parse_chunk, Limits, Node, ParseError, Value};
+use super::tree::{parse_chunk, Arena, Limits, Node, ParseError, Value};
 
 /// Every non-empty document of `text` as JSON, or the first parse error. A mapping key that
 /// repeats keeps its last value, as in Kubernetes.
 pub fn documents_json(text: &str) -> Result<Vec<Json>, ParseError> {
     let mut out = Vec::new();
+    let mut arena = Arena::new();
     for chunk in split_documents(text) {
-        for doc in parse_chunk(chunk, Limits::default())? {
+        arena.reset();
+        for doc in parse_chunk(&arena, chunk, Limits::default())? {
             if !doc.root.is_null() {
                 out.push(node_json(&doc.root)?);
             }
@@ -38,7 +40,7 @@ pub fn node_json(node: &Node<'_>) -> Result<Json, ParseError> {
         Value::Seq(items) => Json::Array(items.iter().map(node_json).collect::<Result<_, _>>()?),
         Value::Map(entries) => {
             let mut map = Map::new();
-            for e in entries {
+            for e in entries.iter() {
                 let key = key_string(&e.key).map_err(|err| ParseError {
                     message: err.message,
                     at: e.key.span.start,

@@ -1,7 +1,6 @@
 //! The leaf types and checks shared by the event source (`events.rs`), the span tree
 //! (`tree.rs`) and the skipping of unread bodies (`skip.rs`).
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// A byte range in the file.
@@ -31,13 +30,22 @@ pub enum Style {
     Block,
 }
 
-#[derive(Clone, Debug)]
+/// A scalar in the span tree; its text lives in the tree's arena.
+#[derive(Clone, Copy, Debug)]
 pub struct Scalar<'a> {
-    pub text: Cow<'a, str>,
+    pub text: &'a str,
     pub style: Style,
     /// Suffix of a YAML core-schema tag (`!!str` gives `str`); other tags are ignored,
     /// as Kubernetes' YAML-to-JSON conversion ignores them.
-    pub core_tag: Option<Box<str>>,
+    pub core_tag: Option<&'a str>,
+}
+
+/// A scalar as the parser gives it, before it is moved into a tree's arena.
+pub(super) struct RawScalar {
+    pub text: String,
+    pub style: Style,
+    /// The suffix of a core-schema tag, as in [`Scalar::core_tag`].
+    pub core_tag: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

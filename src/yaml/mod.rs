@@ -17,6 +17,6 @@ pub use de::{from_node, from_object_node, DeError, PathSeg};
 pub use resolve::{resolve_plain, Resolved};
 pub use split::{split_documents, Chunk};
 pub use tree::{
-    parse_chunk, parse_chunk_skipping, Doc, Entry, Limits, Node, ParseError, PathKey, Scalar, Span,
-    Style, Value,
+    keep_arena, parse_chunk, parse_chunk_skipping, take_arena, Arena, Doc, Entry, Limits, Node,
+    ParseError, PathKey, Scalar, Span, Style, Value,
 };

@@ -46,7 +46,7 @@ impl Skip {
     /// nesting stops at `max_depth`, as in the tree.
     pub(super) fn event(
         &mut self,
-        ev: Event<'_>,
+        ev: Event,
         span: Span,
         outer_depth: usize,
         max_depth: usize,
@@ -54,7 +54,7 @@ impl Skip {
     ) -> Result<Step, ParseError> {
         match ev {
             Event::Scalar(s, _) => {
-                let key = (s.style != Style::Plain || s.text != "<<").then(|| s.text.into_owned());
+                let key = (s.style != Style::Plain || s.text != "<<").then_some(s.text);
                 self.child(span.end, key.map(|k| (k, span)));
             }
             Event::SequenceStart(_) | Event::MappingStart(_) => {

@@ -1,29 +1,56 @@
 //! A span tree built from the parser's events: every key and value keeps its byte range.
 //! Aliases are expanded under a budget and nesting depth is bounded, so hostile input
 //! gives an error instead of exhausting memory or the stack.
+//!
+//! The nodes, the collections' children and the scalars' text live in an [`Arena`] the
+//! caller owns (one per chunk, reset for the next): a node is a plain `Copy` value, building
+//! a tree allocates nothing per node, and dropping one frees nothing node by node.
 
 use std::collections::HashMap;
 
 use super::events::{guarded, Event, Events};
-use super::leaf::{report_duplicates, too_deep};
+use super::leaf::{report_duplicates, too_deep, RawScalar};
 pub use super::leaf::{ParseError, Scalar, Span, Style};
+
+/// The memory the span trees of a chunk live in. Reuse one across chunks with
+/// [`Arena::reset`] once their trees are dropped: its memory is then already there.
+pub type Arena = bumpalo::Bump;
+
+thread_local! {
+    static SPARE: std::cell::Cell<Option<Arena>> = const { std::cell::Cell::new(None) };
+}
+
+/// The thread's spare arena (or a new one): its memory is already mapped and warm.
+/// [`keep_arena`] gives it back.
+pub fn take_arena() -> Arena {
+    SPARE.take().unwrap_or_default()
+}
+
+/// Gives an arena back for the thread's next [`take_arena`], unless it grew past 8 MB (a
+/// huge file's tree is not kept for the rest of the run).
+pub fn keep_arena(mut arena: Arena) {
+    if arena.allocated_bytes() <= 8 << 20 {
+        arena.reset();
+        SPARE.set(Some(arena));
+    }
+}
 use super::skip::{Skip, Step};
 use super::split::Chunk;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub enum Value<'a> {
     Scalar(Scalar<'a>),
-    Seq(Vec<Node<'a>>),
-    Map(Vec<Entry<'a>>),
+    Seq(&'a [Node<'a>]),
+    Map(&'a [Entry<'a>]),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Entry<'a> {
     pub key: Node<'a>,
     pub value: Node<'a>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Node<'a> {
     pub span: Span,
     pub value: Value<'a>,
@@ -55,14 +82,14 @@ impl Default for Limits {
 }
 
 impl<'a> Node<'a> {
-    pub fn as_map(&self) -> Option<&[Entry<'a>]> {
-        match &self.value {
+    pub fn as_map(&self) -> Option<&'a [Entry<'a>]> {
+        match self.value {
             Value::Map(m) => Some(m),
             _ => None,
         }
     }
-    pub fn as_seq(&self) -> Option<&[Node<'a>]> {
-        match &self.value {
+    pub fn as_seq(&self) -> Option<&'a [Node<'a>]> {
+        match self.value {
             Value::Seq(s) => Some(s),
             _ => None,
         }
@@ -74,8 +101,11 @@ impl<'a> Node<'a> {
         }
     }
     /// The text of a scalar node (any style).
-    pub fn as_str(&self) -> Option<&str> {
-        self.as_scalar().map(|s| s.text.as_ref())
+    pub fn as_str(&self) -> Option<&'a str> {
+        match self.value {
+            Value::Scalar(s) => Some(s.text),
+            _ => None,
+        }
     }
     /// A plain `null`, `~` or empty scalar.
     pub fn is_null(&self) -> bool {
@@ -83,19 +113,19 @@ impl<'a> Node<'a> {
             Value::Scalar(s) => {
                 s.style == Style::Plain
                     && s.core_tag.is_none()
-                    && matches!(s.text.as_ref(), "" | "~" | "null" | "Null" | "NULL")
+                    && matches!(s.text, "" | "~" | "null" | "Null" | "NULL")
             }
             _ => false,
         }
     }
     /// The mapping entry for `key` (the last one, as Kubernetes keeps the last duplicate).
-    pub fn entry(&self, key: &str) -> Option<&Entry<'a>> {
+    pub fn entry(&self, key: &str) -> Option<&'a Entry<'a>> {
         self.as_map()?
             .iter()
             .rev()
             .find(|e| e.key.as_str() == Some(key))
     }
-    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+    pub fn get(&self, key: &str) -> Option<&'a Node<'a>> {
         self.entry(key).map(|e| &e.value)
     }
     /// Follows a path of mapping keys and sequence indexes.
@@ -120,7 +150,7 @@ impl Node<'_> {
         'descend: loop {
             match &node.value {
                 Value::Map(entries) => {
-                    for e in entries {
+                    for e in entries.iter() {
                         let key_hit = e.key.span.start <= offset
                             && offset < e.key.span.end.max(e.key.span.start + 1);
                         let value_hit = e.value.span.start <= offset && offset <= e.value.span.end;
@@ -164,9 +194,14 @@ pub enum PathKey<'k> {
     Index(usize),
 }
 
-/// Parses one chunk of a file into its documents (usually one). Spans are file offsets.
-pub fn parse_chunk<'a>(chunk: Chunk<'a>, limits: Limits) -> Result<Vec<Doc<'a>>, ParseError> {
-    build(chunk, limits, None).map_err(Stop::into_error)
+/// Parses one chunk of a file into its documents (usually one), in `arena`. Spans are file
+/// offsets.
+pub fn parse_chunk<'a>(
+    arena: &'a Arena,
+    chunk: Chunk<'a>,
+    limits: Limits,
+) -> Result<Vec<Doc<'a>>, ParseError> {
+    build(arena, chunk, limits, None).map_err(Stop::into_error)
 }
 
 /// As [`parse_chunk`], but the values of an object's top-level keys other than `apiVersion`,
@@ -174,12 +209,13 @@ pub fn parse_chunk<'a>(chunk: Chunk<'a>, limits: Limits) -> Result<Vec<Doc<'a>>,
 /// `skip_body(kind)` says nothing reads them. Errors and duplicate keys are the same as
 /// [`parse_chunk`]'s; a chunk with an alias after a skipped value is parsed again in full.
 pub fn parse_chunk_skipping<'a>(
+    arena: &'a Arena,
     chunk: Chunk<'a>,
     limits: Limits,
     skip_body: fn(&str) -> bool,
 ) -> Result<Vec<Doc<'a>>, ParseError> {
-    match build(chunk, limits, Some(skip_body)) {
-        Err(Stop::Full) => parse_chunk(chunk, limits),
+    match build(arena, chunk, limits, Some(skip_body)) {
+        Err(Stop::Full) => parse_chunk(arena, chunk, limits),
         r => r.map_err(Stop::into_error),
     }
 }
@@ -210,11 +246,13 @@ impl Stop {
 }
 
 fn build<'a>(
+    arena: &'a Arena,
     chunk: Chunk<'a>,
     limits: Limits,
     skip_body: Option<fn(&str) -> bool>,
 ) -> Result<Vec<Doc<'a>>, Stop> {
     let mut b = Builder {
+        arena,
         limits,
         docs: Vec::new(),
         stack: Vec::new(),
@@ -245,8 +283,7 @@ fn build<'a>(
 }
 
 /// An open collection. Its children wait in the builder's shared `items` / `entries` stacks
-/// from `first` on, and move into one exactly sized vector when it closes: no vector grows
-/// (and reallocates) item by item.
+/// from `first` on, and are copied into one slice of the arena when it closes.
 enum Frame<'a> {
     Seq {
         first: usize,
@@ -262,6 +299,7 @@ enum Frame<'a> {
 }
 
 struct Builder<'a> {
+    arena: &'a Arena,
     limits: Limits,
     docs: Vec<Doc<'a>>,
     stack: Vec<Frame<'a>>,
@@ -281,7 +319,7 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn event(&mut self, ev: Event<'a>, span: Span) -> Result<(), Stop> {
+    fn event(&mut self, ev: Event, span: Span) -> Result<(), Stop> {
         if let Some(skip) = &mut self.skip {
             let depth = self.stack.len();
             let max = self.limits.max_depth;
@@ -291,9 +329,9 @@ impl<'a> Builder<'a> {
                 Step::Done(span, map) => {
                     self.skip = None;
                     let value = if map {
-                        Value::Map(Vec::new())
+                        Value::Map(&[])
                     } else {
-                        Value::Seq(Vec::new())
+                        Value::Seq(&[])
                     };
                     self.push(Node { span, value }, None)
                 }
@@ -316,7 +354,7 @@ impl<'a> Builder<'a> {
             Event::Scalar(scalar, anchor) => {
                 let node = Node {
                     span,
-                    value: Value::Scalar(scalar),
+                    value: Value::Scalar(self.scalar(scalar)),
                 };
                 self.push(node, anchor)
             }
@@ -360,7 +398,8 @@ impl<'a> Builder<'a> {
                 start,
                 anchor,
             }) => {
-                let items: Vec<Node<'a>> = self.items.drain(first..).collect();
+                let items = self.arena.alloc_slice_copy(&self.items[first..]);
+                self.items.truncate(first);
                 let end = items.last().map_or(span.end, |n| n.span.end.max(span.end));
                 let node = Node {
                     span: Span::new(start, end.max(start)),
@@ -381,10 +420,14 @@ impl<'a> Builder<'a> {
                 anchor,
                 ..
             }) => {
-                let entries: Vec<Entry<'a>> = self.entries.drain(first..).collect();
-                let entries = self.merge_keys(entries);
-                report_duplicates(&entries, entry_key, &mut self.duplicates);
-                if self.stack.is_empty() && self.doc_skipped && !self.still_skippable(&entries) {
+                let own = &self.entries[first..];
+                let entries: &'a [Entry<'a>] = match merge_keys(own) {
+                    Some(merged) => self.arena.alloc_slice_copy(&merged),
+                    None => self.arena.alloc_slice_copy(own),
+                };
+                self.entries.truncate(first);
+                report_duplicates(entries, entry_key, &mut self.duplicates);
+                if self.stack.is_empty() && self.doc_skipped && !self.still_skippable(entries) {
                     return Err(Stop::Full);
                 }
                 let end = entries
@@ -403,7 +446,7 @@ impl<'a> Builder<'a> {
     /// Expands an alias, charging its nodes to the alias budget.
     fn alias(&mut self, name: &str, span: Span) -> Result<(), Stop> {
         // go-yaml's wording.
-        let node = self.anchors.get(name).cloned().ok_or_else(|| ParseError {
+        let node = self.anchors.get(name).copied().ok_or_else(|| ParseError {
             message: format!("unknown anchor '{name}' referenced"),
             at: span.start,
         })?;
@@ -450,7 +493,7 @@ impl<'a> Builder<'a> {
 
     fn push(&mut self, node: Node<'a>, anchor: Option<String>) -> Result<(), Stop> {
         if let Some(name) = anchor {
-            self.anchors.insert(name, node.clone());
+            self.anchors.insert(name, node);
         }
         match self.stack.last_mut() {
             None => {
@@ -472,33 +515,43 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// YAML merge keys (`<<: *base`), which Kubernetes' YAML decoder honours: entries of the
-    /// merged mappings are added unless the mapping already has the key; earlier sources win.
-    fn merge_keys(&mut self, entries: Vec<Entry<'a>>) -> Vec<Entry<'a>> {
-        let is_merge = |e: &Entry<'_>| matches!(&e.key.value, Value::Scalar(s) if s.style == Style::Plain && s.text == "<<");
-        if !entries.iter().any(is_merge) {
-            return entries;
+    /// A scalar with its text (and core tag) moved into the arena.
+    fn scalar(&self, raw: RawScalar) -> Scalar<'a> {
+        Scalar {
+            text: self.arena.alloc_str(&raw.text),
+            style: raw.style,
+            core_tag: raw.core_tag.map(|t| &*self.arena.alloc_str(&t)),
         }
-        let (merges, mut own): (Vec<_>, Vec<_>) = entries.into_iter().partition(is_merge);
-        for m in merges {
-            let sources: Vec<Node<'a>> = match m.value.value {
-                Value::Map(_) => vec![m.value],
-                Value::Seq(items) => items,
-                _ => Vec::new(),
-            };
-            for src in sources {
-                if let Value::Map(src_entries) = src.value {
-                    for e in src_entries {
-                        let k = e.key.as_str().map(str::to_owned);
-                        if k.is_some() && !own.iter().any(|o| o.key.as_str() == k.as_deref()) {
-                            own.push(e);
-                        }
+    }
+}
+
+/// YAML merge keys (`<<: *base`), which Kubernetes' YAML decoder honours: entries of the
+/// merged mappings are added unless the mapping already has the key; earlier sources win.
+/// `None` when the mapping has no merge key.
+fn merge_keys<'a>(entries: &[Entry<'a>]) -> Option<Vec<Entry<'a>>> {
+    let is_merge = |e: &Entry<'_>| matches!(&e.key.value, Value::Scalar(s) if s.style == Style::Plain && s.text == "<<");
+    if !entries.iter().any(is_merge) {
+        return None;
+    }
+    let mut own: Vec<Entry<'a>> = entries.iter().copied().filter(|e| !is_merge(e)).collect();
+    for m in entries.iter().filter(|e| is_merge(e)) {
+        let sources: &[Node<'a>] = match &m.value.value {
+            Value::Map(_) => std::slice::from_ref(&m.value),
+            Value::Seq(items) => items,
+            Value::Scalar(_) => &[],
+        };
+        for src in sources {
+            if let Value::Map(src_entries) = src.value {
+                for e in src_entries {
+                    let k = e.key.as_str();
+                    if k.is_some() && !own.iter().any(|o| o.key.as_str() == k) {
+                        own.push(*e);
                     }
                 }
             }
         }
-        own
     }
+    Some(own)
 }
 
 /// The text of the last `kind` key's scalar value.
@@ -522,7 +575,7 @@ fn unbalanced(span: Span) -> ParseError {
 }
 
 fn count_nodes(n: &Node<'_>) -> usize {
-    match &n.value {
+    match n.value {
         Value::Scalar(_) => 1,
         Value::Seq(v) => 1 + v.iter().map(count_nodes).sum::<usize>(),
         Value::Map(m) => {
@@ -539,10 +592,16 @@ mod tests {
     use super::*;
     use crate::yaml::split_documents;
 
+    /// An arena for one test's trees, which live as long as the test process.
+    fn arena() -> &'static Arena {
+        Box::leak(Box::default())
+    }
+
     fn parse(s: &str) -> Result<Vec<Doc<'_>>, ParseError> {
         let mut out = Vec::new();
+        let arena = arena();
         for c in split_documents(s) {
-            out.extend(parse_chunk(c, Limits::default())?);
+            out.extend(parse_chunk(arena, c, Limits::default())?);
         }
         Ok(out)
     }
@@ -663,8 +722,11 @@ mod tests {
 
     fn skipping(s: &str) -> Result<Vec<Doc<'_>>, ParseError> {
         let mut out = Vec::new();
+        let arena = arena();
         for c in split_documents(s) {
-            out.extend(parse_chunk_skipping(c, Limits::default(), |k| k == "Skip")?);
+            out.extend(parse_chunk_skipping(arena, c, Limits::default(), |k| {
+                k == "Skip"
+            })?);
         }
         Ok(out)
     }

@@ -257,7 +257,8 @@ pub fn parse_in(name: &str, text: &str, base: &Path) -> Result<Config, Error> {
 }
 
 fn parse_at(name: &str, text: &str, base: &Path, check_files: bool) -> Result<Config, Error> {
-    let src = Source::parse(name, text)?;
+    let arena = crate::yaml::Arena::new();
+    let src = Source::parse(&arena, name, text)?;
     // Every mistake is collected, then all are reported together in file order.
     let mut errors = Vec::new();
     let raw = src.raw(&mut errors);

@@ -11,7 +11,7 @@ use crate::engine::error::Error;
 use crate::facts::cluster::NodePool;
 use crate::facts::inventory::{Origin, RuntimeClassDef};
 use crate::k8s::{classify, Classified, Typed};
-use crate::yaml::{parse_chunk, split_documents, Limits};
+use crate::yaml::{parse_chunk, split_documents, Arena, Limits};
 
 /// A declared pool: open-world, since it may list only the labels the user cares about.
 pub(super) fn pool_of(p: RawPool) -> NodePool {
@@ -93,8 +93,9 @@ pub(super) fn load_nodes(path: &Path, shown: &str) -> Result<Vec<NodePool>, Node
         })
     };
     let mut pools = Vec::new();
+    let arena = Arena::new();
     for chunk in split_documents(text) {
-        let docs = parse_chunk(chunk, Limits::default())
+        let docs = parse_chunk(&arena, chunk, Limits::default())
             .map_err(|e| in_file(e.at, 0, format!("invalid YAML: {}", e.message)))?;
         for doc in &docs {
             let Classified::Objects(objects) = classify(&doc.root) else {

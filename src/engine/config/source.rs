@@ -7,7 +7,8 @@ use super::raw::RawConfig;
 use crate::engine::error::Error;
 use crate::k8s::{known, unknown_fields, Suggestion, UnknownField};
 use crate::yaml::{
-    from_node, parse_chunk, split_documents, DeError, Limits, Node, PathKey, PathSeg, Span, Value,
+    from_node, parse_chunk, split_documents, Arena, DeError, Entry, Limits, Node, PathKey, PathSeg,
+    Span, Value,
 };
 
 /// A byte offset and length in the config text; `(0, 0)` when the path is not in the file.
@@ -21,8 +22,8 @@ pub(super) struct Source<'t> {
 }
 
 impl<'t> Source<'t> {
-    /// Parses `text`, which may hold at most one non-empty document.
-    pub(super) fn parse(name: &'t str, text: &'t str) -> Result<Self, Error> {
+    /// Parses `text`, which may hold at most one non-empty document, into `arena`.
+    pub(super) fn parse(arena: &'t Arena, name: &'t str, text: &'t str) -> Result<Self, Error> {
         let mut source = Source {
             name,
             text,
@@ -30,7 +31,7 @@ impl<'t> Source<'t> {
         };
         let mut roots = Vec::new();
         for chunk in split_documents(text) {
-            let docs = parse_chunk(chunk, Limits::default()).map_err(|e| {
+            let docs = parse_chunk(arena, chunk, Limits::default()).map_err(|e| {
                 let message = format!("invalid YAML: {}", e.message);
                 source.error((e.at, 0), message, "here", None)
             })?;
@@ -53,9 +54,9 @@ impl<'t> Source<'t> {
         };
         let unknown = unknown_fields("winlint-config", known::<RawConfig>, root);
         errors.extend(unknown.iter().map(|u| self.unknown_key(u)));
-        let mut tree = root.clone();
+        let arena = Arena::new();
         let spans: Vec<Span> = unknown.iter().map(|u| u.key_span).collect();
-        strip(&mut tree, &spans);
+        let mut tree = strip(&arena, *root, &spans);
         loop {
             let e = match from_node::<RawConfig>(&tree) {
                 Ok(raw) => return raw,
@@ -65,14 +66,18 @@ impl<'t> Source<'t> {
             let Some(PathSeg::Key(section)) = e.path().into_iter().next() else {
                 return RawConfig::default();
             };
-            let Value::Map(entries) = &mut tree.value else {
+            let Value::Map(entries) = tree.value else {
                 return RawConfig::default();
             };
-            let before = entries.len();
-            entries.retain(|en| en.key.as_str() != Some(section.as_str()));
-            if entries.len() == before {
+            let rest: Vec<Entry<'_>> = entries
+                .iter()
+                .copied()
+                .filter(|en| en.key.as_str() != Some(section.as_str()))
+                .collect();
+            if rest.len() == entries.len() {
                 return RawConfig::default();
             }
+            tree.value = Value::Map(arena.alloc_slice_copy(&rest));
         }
     }
 
@@ -174,25 +179,33 @@ impl<'t> Source<'t> {
     }
 }
 
-/// Removes the entries whose keys are at `spans` (keys already reported as unknown), so that
-/// serde reports the wrong values behind them.
-fn strip(node: &mut Node<'_>, spans: &[Span]) {
+/// The node without the entries whose keys are at `spans` (keys already reported as
+/// unknown), so that serde reports the wrong values behind them.
+fn strip<'a>(arena: &'a Arena, node: Node<'a>, spans: &[Span]) -> Node<'a> {
     if spans.is_empty() {
-        return;
+        return node;
     }
-    match &mut node.value {
+    let value = match node.value {
         Value::Map(entries) => {
-            entries.retain(|e| !spans.contains(&e.key.span));
-            for e in entries {
-                strip(&mut e.value, spans);
-            }
+            let kept: Vec<Entry<'a>> = entries
+                .iter()
+                .filter(|e| !spans.contains(&e.key.span))
+                .map(|e| Entry {
+                    key: e.key,
+                    value: strip(arena, e.value, spans),
+                })
+                .collect();
+            Value::Map(arena.alloc_slice_copy(&kept))
         }
         Value::Seq(items) => {
-            for item in items {
-                strip(item, spans);
-            }
+            let kept: Vec<Node<'a>> = items.iter().map(|i| strip(arena, *i, spans)).collect();
+            Value::Seq(arena.alloc_slice_copy(&kept))
         }
-        Value::Scalar(_) => {}
+        scalar @ Value::Scalar(_) => scalar,
+    };
+    Node {
+        span: node.span,
+        value,
     }
 }
 

@@ -23,7 +23,7 @@ use crate::finding::Finding;
 use crate::rules::{
     helm_dependency_missing_diagnostic, helm_not_found_diagnostic, helm_render_failed_diagnostic,
 };
-use crate::yaml::{parse_chunk, split_documents, Limits, Node, Span};
+use crate::yaml::{parse_chunk, split_documents, Arena, Limits, Node, Span};
 
 /// Where a chart's files are: a folder, or a packaged chart.
 pub(super) enum ChartFs {
@@ -183,10 +183,13 @@ struct ChartMeta {
 }
 
 fn chart_meta(text: &str) -> ChartMeta {
-    let Some(doc) = split_documents(text)
-        .into_iter()
-        .find_map(|c| parse_chunk(c, Limits::default()).ok()?.into_iter().next())
-    else {
+    let arena = Arena::new();
+    let Some(doc) = split_documents(text).into_iter().find_map(|c| {
+        parse_chunk(&arena, c, Limits::default())
+            .ok()?
+            .into_iter()
+            .next()
+    }) else {
         return ChartMeta::default();
     };
     let root = &doc.root;

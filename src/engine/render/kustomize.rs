@@ -18,7 +18,7 @@ use crate::engine::lint::{lint_bytes, Counts, FileReport};
 use crate::engine::paths::{join_display, lexical, relative};
 use crate::finding::{Finding, SourceText};
 use crate::rules::{kustomize_build_failed_diagnostic, kustomize_not_found_diagnostic};
-use crate::yaml::{parse_chunk, split_documents, Doc, Limits, Node, Span, Value};
+use crate::yaml::{parse_chunk, split_documents, Arena, Doc, Limits, Node, Span, Value};
 
 /// The file names that make a folder a kustomization, in kustomize's order of preference.
 pub const KUSTOMIZATION_FILES: [&str; 3] =
@@ -46,7 +46,8 @@ pub fn lint_kustomization(
     let k_text = std::fs::read(dir.join(file))
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
-    let k_root = first_doc(&k_text);
+    let k_arena = Arena::new();
+    let k_root = first_doc(&k_arena, &k_text);
     let kind = k_root
         .as_ref()
         .and_then(|d| d.root.get("kind").and_then(Node::as_str).map(str::to_owned));
@@ -233,7 +234,8 @@ fn attribute(
                     .then_some((Span::new(0, 0), true))
             })
         } else {
-            let map = Mapper::new(doc_text, start, &source_text);
+            let arena = Arena::new();
+            let map = Mapper::new(&arena, doc_text, start, &source_text);
             moved(f, &render, RenderedFrom::Kustomization(display), |s| {
                 (start <= s.start && s.start < end.max(start + 1)).then(|| map.map(s))
             })
@@ -323,7 +325,8 @@ pub fn referenced_files(dir: &Path) -> Vec<PathBuf> {
         return Vec::new();
     };
     let text = String::from_utf8_lossy(&bytes);
-    let Some(doc) = first_doc(&text) else {
+    let arena = Arena::new();
+    let Some(doc) = first_doc(&arena, &text) else {
         return Vec::new();
     };
     let mut names: Vec<&str> = Vec::new();
@@ -385,10 +388,13 @@ pub fn referenced_files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-pub(super) fn first_doc(text: &str) -> Option<Doc<'_>> {
-    split_documents(text)
-        .into_iter()
-        .find_map(|c| parse_chunk(c, Limits::default()).ok()?.into_iter().next())
+pub(super) fn first_doc<'a>(arena: &'a Arena, text: &'a str) -> Option<Doc<'a>> {
+    split_documents(text).into_iter().find_map(|c| {
+        parse_chunk(arena, c, Limits::default())
+            .ok()?
+            .into_iter()
+            .next()
+    })
 }
 
 /// The plain files among `resources` (and the older `bases`): not folders, not URLs.
@@ -420,7 +426,8 @@ fn named_entry(text: &str, message: &str) -> Span {
         let at = super::offset_of(text, line, 1);
         return super::rest_of_line(text, at);
     }
-    let Some(doc) = first_doc(text) else {
+    let arena = Arena::new();
+    let Some(doc) = first_doc(&arena, text) else {
         return Span::new(0, 0);
     };
     let mut best: Option<Span> = None;
@@ -538,8 +545,9 @@ enum Step {
 }
 
 impl<'s> Mapper<'s> {
-    fn new(doc_text: &'s str, offset: usize, source_text: &'s str) -> Mapper<'s> {
+    fn new(arena: &'s Arena, doc_text: &'s str, offset: usize, source_text: &'s str) -> Mapper<'s> {
         let rendered = parse_chunk(
+            arena,
             crate::yaml::Chunk {
                 text: doc_text,
                 offset,
@@ -550,7 +558,7 @@ impl<'s> Mapper<'s> {
         .and_then(|d| d.into_iter().next());
         let source_docs = split_documents(source_text)
             .into_iter()
-            .filter_map(|c| parse_chunk(c, Limits::default()).ok())
+            .filter_map(|c| parse_chunk(arena, c, Limits::default()).ok())
             .flatten()
             .collect();
         Mapper {
@@ -622,7 +630,7 @@ impl<'s> Mapper<'s> {
 fn path_to(node: &Node<'_>, offset: usize, steps: &mut Vec<Step>) -> bool {
     let inside =
         |s: Span| s.start <= offset && (offset < s.end || (s.is_empty() && offset == s.start));
-    match &node.value {
+    match node.value {
         Value::Map(entries) => {
             for e in entries {
                 let key = e.key.as_str().unwrap_or_default().to_owned();
@@ -673,7 +681,8 @@ mod tests {
     fn fields_map_by_key_path() {
         let source = "# base\nkind: Deployment\nmetadata:\n  name: web\nspec:\n    template:\n      spec:\n        containers:\n          - name: c\n            image: \"nginx\"\n";
         let built = "kind: Deployment\nmetadata:\n  name: prod-web\nspec:\n  template:\n    spec:\n      containers:\n      - image: nginx\n        name: c\n";
-        let m = Mapper::new(built, 0, source);
+        let arena = Arena::new();
+        let m = Mapper::new(&arena, built, 0, source);
         let at = built.find("image").expect("image");
         let (span, approx) = m.map(Span::new(at, at + 5));
         assert_eq!(&source[span.start..span.end], "image");

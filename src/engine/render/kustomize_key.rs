@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::cache::{Key, KeyBuilder};
 use super::kustomize::{first_doc, is_remote, referenced_files, KUSTOMIZATION_FILES};
-use crate::yaml::Node;
+use crate::yaml::{Arena, Node};
 
 /// How deep bases may nest before the key gives up following them (kustomize itself
 /// rejects cycles; this bounds a pathological tree).
@@ -65,7 +65,10 @@ fn inputs(dir: &Path, k: &mut KeyBuilder, seen: &mut BTreeSet<PathBuf>, depth: u
     let text = std::fs::read(dir.join(name))
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
-    let Some(doc) = first_doc(&text) else { return };
+    let arena = Arena::new();
+    let Some(doc) = first_doc(&arena, &text) else {
+        return;
+    };
     for key in ["resources", "bases", "components"] {
         for item in doc.root.get(key).and_then(Node::as_seq).unwrap_or_default() {
             let Some(entry) = item.as_str().filter(|e| !is_remote(e)) else {
