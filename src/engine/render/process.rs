@@ -4,6 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,11 @@ pub enum ToolError {
 }
 
 /// Runs `program args...` in `cwd` with `envs` added, waiting at most [`TIMEOUT`].
+///
+/// The tools are Go programs, which start as many threads as the machine has cores. A render
+/// runs in one of winlint's `-j` job slots, so it gets one core (`GOMAXPROCS=1`) unless the
+/// user's environment sets `GOMAXPROCS`: `-j 1` then uses one core, and renders running side
+/// by side do not contend for the same ones.
 pub fn run(
     program: &Path,
     args: &[std::ffi::OsString],
@@ -45,6 +51,9 @@ pub fn run(
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    if std::env::var_os("GOMAXPROCS").is_none() {
+        cmd.env("GOMAXPROCS", "1");
+    }
     for (k, v) in envs {
         cmd.env(k, v);
     }
@@ -57,14 +66,22 @@ pub fn run(
     let stdout = child.stdout.take().expect("stdout is piped");
     let stderr = child.stderr.take().expect("stderr is piped");
     // Read both pipes on their own threads so a chatty tool never blocks on a full pipe.
-    let out_reader = thread::spawn(move || read_capped(stdout, OUTPUT_CAP));
+    let (closed, stdout_closed) = mpsc::channel();
+    let out_reader = thread::spawn(move || {
+        let r = read_capped(stdout, OUTPUT_CAP);
+        let _ = closed.send(());
+        r
+    });
     let err_reader = thread::spawn(move || read_capped(stderr, STDERR_CAP));
     let deadline = Instant::now() + TIMEOUT;
+    // The tool's stdout closes when it exits: wait for that instead of polling its status
+    // (a poll's sleep is paid on every render); then it is reaped within a millisecond or so.
+    let _ = stdout_closed.recv_timeout(TIMEOUT);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
             Ok(None) if Instant::now() >= deadline => break None,
-            Ok(None) => thread::sleep(Duration::from_millis(5)),
+            Ok(None) => thread::sleep(Duration::from_millis(1)),
             Err(e) => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -141,5 +158,18 @@ mod tests {
             &[],
         );
         assert!(matches!(r, Err(ToolError::NotFound(_))), "{r:?}");
+    }
+
+    /// A tool gets one core unless the user chose otherwise; its status and both streams
+    /// come back once it has exited.
+    #[test]
+    fn tools_run_on_one_core_and_are_reaped() {
+        let script = "printf '%s' \"$GOMAXPROCS\"; echo oops >&2; exit 3";
+        let args = ["-c".into(), script.into()];
+        let out = run(Path::new("/bin/sh"), &args, Path::new("."), &[]).expect("runs");
+        assert!(!out.success);
+        assert_eq!(out.stderr, "oops\n");
+        let want = std::env::var("GOMAXPROCS").unwrap_or_else(|_| "1".into());
+        assert_eq!(String::from_utf8_lossy(&out.stdout), want);
     }
 }
